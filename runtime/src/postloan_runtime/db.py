@@ -1,0 +1,158 @@
+"""Database plumbing shared by every service: engines built at start-up, the tables every
+service has (outbox, event feed, inbox, consumer positions, idempotency keys), and the
+unit-of-work base that owns the transaction.
+
+Each service declares its own tables on its own ``MetaData`` and calls
+:func:`add_runtime_tables` so Alembic sees one schema per service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from postloan_runtime.config import async_database_url
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def new_metadata() -> MetaData:
+    """A service's MetaData with the shared naming convention and the runtime tables."""
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    add_runtime_tables(metadata)
+    return metadata
+
+
+def add_runtime_tables(metadata: MetaData) -> None:
+    """Declare the tables the shared runtime needs in every service's database."""
+    Table(
+        "outbox",
+        metadata,
+        # Write order inside the producing service; the relay moves rows to event_feed.
+        Column("id", BigInteger, primary_key=True, autoincrement=True),
+        Column("event_id", UUID(as_uuid=True), nullable=False, unique=True),
+        Column("event_type", String(200), nullable=False),
+        Column("ordering_key", String(200), nullable=False),
+        Column("payload", LargeBinary, nullable=False),
+        Column("trace_context", JSONB, nullable=False, server_default="{}"),
+        Column("occurred_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
+    Table(
+        "event_feed",
+        metadata,
+        # Gap-free, assigned by the single relay in commit order (see outbox.py).
+        Column("position", BigInteger, primary_key=True, autoincrement=False),
+        Column("event_id", UUID(as_uuid=True), nullable=False, unique=True),
+        Column("event_type", String(200), nullable=False),
+        Column("ordering_key", String(200), nullable=False),
+        Column("payload", LargeBinary, nullable=False),
+        Column("trace_context", JSONB, nullable=False, server_default="{}"),
+        Column("occurred_at", DateTime(timezone=True), nullable=False),
+        Column("appended_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
+    Table(
+        "inbox",
+        metadata,
+        # One row per applied event: a redelivered event is recognised and skipped.
+        Column("event_id", UUID(as_uuid=True), primary_key=True),
+        Column("producer", String(64), nullable=False),
+        Column("position", BigInteger, nullable=False),
+        Column("event_type", String(200), nullable=False),
+        Column("applied_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
+    Table(
+        "consumer_positions",
+        metadata,
+        # Last applied feed position per producer, written with the effect it records.
+        Column("producer", String(64), primary_key=True),
+        Column("position", BigInteger, nullable=False),
+        Column("head_position", BigInteger, nullable=False, server_default="0"),
+        Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
+    Table(
+        "idempotency_keys",
+        metadata,
+        Column("request_id", String(100), primary_key=True),
+        Column("method", String(200), nullable=False),
+        Column("request_hash", String(64), nullable=False),
+        Column("response", LargeBinary, nullable=True),
+        Column("status_code", Integer, nullable=False, server_default="0"),
+        Column("error", LargeBinary, nullable=True),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("expires_at", DateTime(timezone=True), nullable=False),
+        Index("ix_idempotency_keys_expires_at", "expires_at"),
+    )
+    Table(
+        "service_notes",
+        metadata,
+        # Small key/value facts about this database (e.g. schema owner); never personal data.
+        Column("key", String(100), primary_key=True),
+        Column("value", Text, nullable=False),
+    )
+
+
+def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
+    """Build the service's async engine (asyncpg). Called at start-up, never at import."""
+    return create_async_engine(
+        async_database_url(url),
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        echo=echo,
+    )
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection inside one transaction: committed on success, rolled back on any error."""
+    async with engine.begin() as conn:
+        yield conn
+
+
+async def database_answers(engine: AsyncEngine, timeout: float = 2.0) -> bool:
+    """True when the database answers ``SELECT 1`` within ``timeout`` seconds."""
+    import asyncio
+
+    from sqlalchemy import text
+
+    async def ping() -> None:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    try:
+        await asyncio.wait_for(ping(), timeout)
+    except Exception:  # noqa: BLE001 - any failure means "not serving"
+        return False
+    return True
