@@ -1,0 +1,71 @@
+# postloan — the two commands a newcomer needs are `make run` and `make test`.
+# Everything they need is installed from lock files: Python deps from uv.lock (via a pinned uv),
+# the buf CLI from package-lock.json.
+
+SHELL := /bin/bash
+PYTHON_BOOTSTRAP ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+BUF := node_modules/.bin/buf
+PYTEST_ARGS ?=
+
+.PHONY: help install run test test-unit test-integration test-e2e proto proto-check lint \
+        typecheck bench clean
+
+help:
+	@echo "make run    - start PostgreSQL (embedded unless POSTLOAN_PG_URL), all services; Ctrl-C stops"
+	@echo "make test   - install, check generated code, lint, and run every test"
+	@echo "make proto  - regenerate Python code from protos/"
+	@echo "make bench  - run the benchmarks (figures go to docs/performance.md by hand)"
+
+$(UV):
+	$(PYTHON_BOOTSTRAP) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.installed: $(UV) uv.lock pyproject.toml protos/pyproject.toml runtime/pyproject.toml \
+                    $(wildcard services/*/pyproject.toml)
+	$(UV) sync --frozen --all-packages
+	@touch $@
+
+$(BUF): package-lock.json
+	npm ci --no-audit --no-fund --silent
+	@touch $@
+
+install: $(VENV)/.installed $(BUF)
+
+run: install
+	$(VENV)/bin/postloan run
+
+proto: install
+	PYTHON=$(PY) protos/generate.sh
+
+# Fails when the committed generated code differs from what the protos generate now.
+proto-check: install
+	@tmp=$$(mktemp -d) && PYTHON=$(PY) protos/generate.sh $$tmp && \
+	  diff -r -q protos/python/postloan $$tmp/postloan && rm -rf $$tmp && \
+	  echo "generated code is up to date"
+
+lint: install
+	cd protos && ../$(BUF) lint
+	$(VENV)/bin/ruff check .
+
+typecheck: install
+	$(VENV)/bin/mypy runtime/src services
+
+test-unit: install
+	$(PY) -m pytest -m unit $(PYTEST_ARGS)
+
+test-integration: install
+	$(PY) -m pytest -m integration $(PYTEST_ARGS)
+
+test-e2e: install
+	$(PY) -m pytest -m e2e $(PYTEST_ARGS)
+
+test: install proto-check lint
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) $(TOOLS) node_modules .pytest_cache .ruff_cache .mypy_cache

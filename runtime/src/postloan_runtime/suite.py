@@ -1,0 +1,169 @@
+"""Start the whole suite as separate processes: PostgreSQL (embedded unless a server URL is
+given), one database per service, migrations, the services, and wait until every health check
+says SERVING. ``postloan run`` and the end-to-end tests both use this."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from postloan_runtime.config import SERVICES
+from postloan_runtime.embedded_pg import PostgresServer, start_embedded
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class ServiceProcess:
+    package: str
+    name: str
+    address: str
+    database_url: str
+    process: subprocess.Popen[bytes] | None = None
+    log_path: Path | None = None
+
+
+@dataclass
+class Suite:
+    """The four services (and later the simulators) running as child processes."""
+
+    state_dir: Path
+    pg_url: str | None = None  # admin URL of an existing server; None = embedded
+    database_prefix: str = "postloan"
+    host: str = "127.0.0.1"
+    port_offset: int = 0  # lets tests run a suite beside `make run`
+    extra_env: dict[str, str] = field(default_factory=dict)
+    packages: Sequence[str] = tuple(SERVICES)
+    pg: PostgresServer | None = None
+    services: dict[str, ServiceProcess] = field(default_factory=dict)
+
+    def env_for(self, svc: ServiceProcess) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(self.extra_env)
+        env.update(
+            DATABASE_URL=svc.database_url,
+            POSTLOAN_GRPC_HOST=self.host,
+            POSTLOAN_GRPC_PORT=svc.address.rsplit(":", 1)[1],
+            POSTLOAN_KEYS_DIR=str(self.keys_dir),
+            OTEL_SERVICE_NAME=svc.name,
+        )
+        for other in self.services.values():
+            env[f"POSTLOAN_{other.package.upper()}_ADDRESS"] = other.address
+        return env
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.state_dir / "keys"
+
+    async def start(self, progress: Progress = lambda _: None, timeout: float = 120) -> None:
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        from postloan_runtime.auth import generate_dev_keys
+
+        generate_dev_keys(self.keys_dir)
+        progress("keys ready")
+        if self.pg_url:
+            self.pg = PostgresServer(admin_url=self.pg_url)
+        else:
+            progress("starting embedded PostgreSQL")
+            self.pg = await asyncio.to_thread(start_embedded, self.state_dir / "pgdata")
+        for package in self.packages:
+            name, port = SERVICES[package]
+            url = await self.pg.ensure_database(f"{self.database_prefix}_{package}")
+            self.services[package] = ServiceProcess(
+                package=package,
+                name=name,
+                address=f"{self.host}:{port + self.port_offset}",
+                database_url=url,
+            )
+        progress("migrating databases")
+        await asyncio.gather(*(self._migrate(svc) for svc in self.services.values()))
+        for svc in self.services.values():
+            self.start_service(svc.package)
+            progress(f"started {svc.name} on {svc.address}")
+        await self.wait_serving(timeout=timeout, progress=progress)
+
+    async def _migrate(self, svc: ServiceProcess) -> None:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", svc.package, "migrate",
+            env=self.env_for(svc),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        out, _ = await proc.communicate()
+        if proc.returncode != 0:
+            raise RuntimeError(f"migration of {svc.name} failed:\n{out.decode(errors='replace')}")
+
+    def start_service(self, package: str) -> None:
+        """Start (or restart) one service process; its output goes to a log file."""
+        svc = self.services[package]
+        log_dir = self.state_dir / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        svc.log_path = log_dir / f"{svc.name}.log"
+        with open(svc.log_path, "ab") as log:
+            svc.process = subprocess.Popen(
+                [sys.executable, "-m", package],
+                env=self.env_for(svc),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # Ctrl-C at the terminal reaches only the supervisor
+            )
+
+    def kill_service(self, package: str, sig: int = signal.SIGKILL) -> None:
+        proc = self.services[package].process
+        if proc and proc.poll() is None:
+            proc.send_signal(sig)
+            proc.wait(timeout=60)
+
+    async def wait_serving(self, timeout: float = 120, progress: Progress = lambda _: None) -> None:
+        deadline = time.monotonic() + timeout
+        pending = set(self.services)
+        while pending:
+            for package in list(pending):
+                svc = self.services[package]
+                if svc.process and svc.process.poll() is not None:
+                    raise RuntimeError(
+                        f"{svc.name} exited with {svc.process.returncode}; see {svc.log_path}"
+                    )
+                if await health_status(svc.address) == health_pb2.HealthCheckResponse.SERVING:
+                    pending.discard(package)
+                    progress(f"{svc.name} SERVING")
+            if pending and time.monotonic() > deadline:
+                raise TimeoutError(f"not SERVING after {timeout}s: {sorted(pending)}")
+            if pending:
+                await asyncio.sleep(0.2)
+
+    def stop(self, grace: float = 30) -> None:
+        """SIGTERM every service, wait for each to drain, then stop the embedded server."""
+        for svc in self.services.values():
+            if svc.process and svc.process.poll() is None:
+                svc.process.send_signal(signal.SIGTERM)
+        for svc in self.services.values():
+            if svc.process:
+                try:
+                    svc.process.wait(timeout=grace)
+                except subprocess.TimeoutExpired:
+                    svc.process.kill()
+                    svc.process.wait()
+        if self.pg is not None:
+            self.pg.stop()
+
+
+async def health_status(address: str, service: str = "", timeout: float = 1.0) -> int:
+    """The grpc.health.v1 status of ``service`` at ``address`` (UNKNOWN when unreachable)."""
+    try:
+        async with grpc.aio.insecure_channel(address) as channel:
+            stub = health_pb2_grpc.HealthStub(channel)
+            reply = await stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=timeout)
+            return int(reply.status)
+    except grpc.aio.AioRpcError:
+        return int(health_pb2.HealthCheckResponse.UNKNOWN)
