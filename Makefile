@@ -67,5 +67,7 @@ test-e2e: install
 test: install proto-check lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+include deploy/deploy.mk
+
 clean:
 	rm -rf $(VENV) $(TOOLS) node_modules .pytest_cache .ruff_cache .mypy_cache

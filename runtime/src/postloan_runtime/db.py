@@ -16,7 +16,6 @@ from sqlalchemy import (
     Column,
     DateTime,
     Index,
-    Integer,
     LargeBinary,
     MetaData,
     String,
@@ -100,12 +99,13 @@ def add_runtime_tables(metadata: MetaData) -> None:
     Table(
         "idempotency_keys",
         metadata,
+        # AIP-155: one row per request_id, written in the transaction of the effect it
+        # guards (see idempotency.py). Exactly one of response / error is set once done.
         Column("request_id", String(100), primary_key=True),
         Column("method", String(200), nullable=False),
-        Column("request_hash", String(64), nullable=False),
-        Column("response", LargeBinary, nullable=True),
-        Column("status_code", Integer, nullable=False, server_default="0"),
-        Column("error", LargeBinary, nullable=True),
+        Column("request_hash", String(64), nullable=False),  # SHA-256 hex of the request
+        Column("response", LargeBinary, nullable=True),  # serialized response message
+        Column("error", JSONB, nullable=True),  # a stored refusal (DomainError.to_dict())
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         Column("expires_at", DateTime(timezone=True), nullable=False),
         Index("ix_idempotency_keys_expires_at", "expires_at"),

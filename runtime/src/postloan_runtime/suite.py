@@ -41,7 +41,7 @@ class Suite:
     pg_url: str | None = None  # admin URL of an existing server; None = embedded
     database_prefix: str = "postloan"
     host: str = "127.0.0.1"
-    port_offset: int = 0  # lets tests run a suite beside `make run`
+    free_ports: bool = False  # tests: pick unused ports so a suite can run beside `make run`
     extra_env: dict[str, str] = field(default_factory=dict)
     packages: Sequence[str] = tuple(SERVICES)
     pg: PostgresServer | None = None
@@ -79,10 +79,12 @@ class Suite:
         for package in self.packages:
             name, port = SERVICES[package]
             url = await self.pg.ensure_database(f"{self.database_prefix}_{package}")
+            if self.free_ports:
+                port = unused_port(self.host)
             self.services[package] = ServiceProcess(
                 package=package,
                 name=name,
-                address=f"{self.host}:{port + self.port_offset}",
+                address=f"{self.host}:{port}",
                 database_url=url,
             )
         progress("migrating databases")
@@ -156,6 +158,15 @@ class Suite:
                     svc.process.wait()
         if self.pg is not None:
             self.pg.stop()
+
+
+def unused_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nobody listens on right now (the OS picks it)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
 
 
 async def health_status(address: str, service: str = "", timeout: float = 1.0) -> int:

@@ -1,0 +1,1 @@
+"""postloan credit-inquiry service."""

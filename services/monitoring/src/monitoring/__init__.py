@@ -1,0 +1,1 @@
+"""postloan monitoring service."""

@@ -1,0 +1,301 @@
+"""AIP-155 idempotency: a repeated ``request_id`` gets the outcome of the first call.
+
+The key is claimed on the ``idempotency_keys`` table **in the same transaction as the effect**,
+with ``INSERT … ON CONFLICT DO NOTHING``. A concurrent duplicate therefore blocks on the
+primary key until the first transaction ends: if it committed, the duplicate reads and returns
+the stored response; if it rolled back, the duplicate claims the key and runs the effect
+itself. The effect is applied at most once per ``request_id`` and every caller sees the same
+response. This relies on PostgreSQL's default READ COMMITTED isolation, and on the claim being
+the first statement of the transaction (so a waiting duplicate holds no other locks).
+
+A request is identified by the SHA-256 of its method name and its deterministic protobuf
+serialization with ``request_id`` cleared. The same ``request_id`` with a different request is
+refused with INVALID_ARGUMENT (reason ``REQUEST_ID_REUSED``, field ``request_id``).
+
+Refusals that depend only on the request and the state it met (INVALID_ARGUMENT,
+FAILED_PRECONDITION, NOT_FOUND, ALREADY_EXISTS) are stored too when :func:`run_idempotent`
+owns the transaction, so a retry after a lost answer gets the same refusal. Transient failures
+(ABORTED, UNAVAILABLE, unexpected exceptions) are not stored: the transaction rolls back,
+the key with it, and a retry runs afresh.
+
+Keys expire after ``ttl`` (default 7 days); until the sweeper (:func:`purge_expired`,
+:func:`idempotency_sweeper`) deletes them they are still honoured.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+from google.protobuf.message import Message
+from sqlalchemy import DateTime, LargeBinary, String, column, delete, func, select, table, update
+from sqlalchemy.dialects.postgresql import JSONB, insert
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+
+from postloan_runtime.errors import (
+    AlreadyExists,
+    DomainError,
+    FailedPrecondition,
+    FieldViolation,
+    InvalidArgument,
+    NotFound,
+    Reason,
+    error_from_dict,
+)
+
+if TYPE_CHECKING:
+    from postloan_runtime.app import RunningService, Worker
+    from postloan_runtime.clock import Clock
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_TTL: Final = timedelta(days=7)
+STORED_REFUSALS: Final[tuple[type[DomainError], ...]] = (
+    InvalidArgument,
+    FailedPrecondition,
+    NotFound,
+    AlreadyExists,
+)
+
+# The table as declared in db.py; a lightweight clause so any service's metadata works.
+idempotency_keys = table(
+    "idempotency_keys",
+    column("request_id", String),
+    column("method", String),
+    column("request_hash", String),
+    column("response", LargeBinary),
+    column("error", JSONB),
+    column("created_at", DateTime(timezone=True)),
+    column("expires_at", DateTime(timezone=True)),
+)
+
+ResponseT = TypeVar("ResponseT", bound=Message)
+Executor = AsyncConnection | AsyncSession
+
+
+def request_fingerprint(
+    method: str, request: Message, *, request_id_field: str = "request_id"
+) -> str:
+    """SHA-256 (hex) of ``method`` and the request's deterministic serialization with
+    ``request_id_field`` cleared: equal for a retry, different for any other payload."""
+    copy = type(request)()
+    copy.CopyFrom(request)
+    if request_id_field in copy.DESCRIPTOR.fields_by_name:
+        copy.ClearField(request_id_field)
+    digest = hashlib.sha256(method.encode())
+    digest.update(b"\x00")
+    digest.update(copy.SerializeToString(deterministic=True))
+    return digest.hexdigest()
+
+
+def _reused() -> InvalidArgument:
+    return InvalidArgument(
+        [FieldViolation("request_id", "was already used for a different request")],
+        message="request_id was already used for a different request",
+        reason=Reason.REQUEST_ID_REUSED,
+    )
+
+
+def _require_request_id(request_id: str) -> None:
+    if not request_id:
+        raise InvalidArgument([FieldViolation("request_id", "is required")])
+
+
+async def _claim(
+    db: Executor,
+    *,
+    request_id: str,
+    method: str,
+    fingerprint: str,
+    ttl: timedelta,
+    now: datetime | None,
+) -> Any | None:
+    """Claim the key. None when this transaction now owns it; else the committed row."""
+    expires_at = (now + ttl) if now is not None else func.now() + ttl
+    claimed = await db.execute(
+        insert(idempotency_keys)
+        .values(
+            request_id=request_id,
+            method=method,
+            request_hash=fingerprint,
+            expires_at=expires_at,
+        )
+        .on_conflict_do_nothing(index_elements=["request_id"])
+        .returning(idempotency_keys.c.request_id)
+    )
+    if claimed.first() is not None:
+        return None
+    row = (
+        await db.execute(
+            select(
+                idempotency_keys.c.method,
+                idempotency_keys.c.request_hash,
+                idempotency_keys.c.response,
+                idempotency_keys.c.error,
+            ).where(idempotency_keys.c.request_id == request_id)
+        )
+    ).first()
+    if row is None:
+        # Deleted by the sweeper between the two statements; extremely rare, safe to retry.
+        raise RuntimeError("idempotency key vanished while being read; retry")
+    return row
+
+
+def _replay(
+    row: Any, *, method: str, fingerprint: str, response_type: type[ResponseT]
+) -> ResponseT:
+    """The first call's outcome, or the refusal for a reused request_id."""
+    if row.method != method or row.request_hash != fingerprint:
+        raise _reused()
+    if row.error is not None:
+        raise error_from_dict(row.error)
+    if row.response is None:
+        raise FailedPrecondition(
+            "REQUEST_INCOMPLETE",
+            "an earlier call with this request_id did not record an outcome; use a new request_id",
+        )
+    return response_type.FromString(row.response)
+
+
+async def _record_response(db: Executor, request_id: str, response: Message) -> None:
+    await db.execute(
+        update(idempotency_keys)
+        .where(idempotency_keys.c.request_id == request_id)
+        .values(response=response.SerializeToString(deterministic=True))
+    )
+
+
+def _check_response(response: object, response_type: type[Message]) -> None:
+    if not isinstance(response, response_type):
+        raise TypeError(
+            f"effect returned {type(response).__name__}, expected {response_type.__name__}"
+        )
+
+
+async def run_idempotent(
+    engine: AsyncEngine,
+    *,
+    request_id: str,
+    method: str,
+    request: Message,
+    response_type: type[ResponseT],
+    effect: Callable[[AsyncConnection], Awaitable[ResponseT]],
+    ttl: timedelta = DEFAULT_TTL,
+    now: datetime | None = None,
+    stored_refusals: tuple[type[DomainError], ...] = STORED_REFUSALS,
+) -> ResponseT:
+    """Run ``effect`` at most once per ``request_id``, in one transaction with the key.
+
+    Opens and commits the transaction itself; ``effect(conn)`` runs inside it (in a savepoint)
+    and must not commit. An ORM session can join it: ``AsyncSession(bind=conn)``.
+    ``method`` is the full gRPC method name; ``now`` (UTC) defaults to the database's clock.
+    Returns the effect's response, or the stored one on a retry; raises the stored refusal on
+    a retry of a refused call; raises InvalidArgument (REQUEST_ID_REUSED) on a reused id.
+    """
+    _require_request_id(request_id)
+    fingerprint = request_fingerprint(method, request)
+    refusal: DomainError | None = None
+    async with engine.begin() as conn:
+        row = await _claim(
+            conn, request_id=request_id, method=method, fingerprint=fingerprint, ttl=ttl, now=now
+        )
+        if row is not None:
+            return _replay(row, method=method, fingerprint=fingerprint, response_type=response_type)
+        savepoint = await conn.begin_nested()
+        try:
+            response = await effect(conn)
+            _check_response(response, response_type)
+        except stored_refusals as exc:
+            # Undo the effect's writes, keep the key, remember the refusal.
+            await savepoint.rollback()
+            await conn.execute(
+                update(idempotency_keys)
+                .where(idempotency_keys.c.request_id == request_id)
+                .values(error=exc.to_dict())
+            )
+            refusal = exc
+        else:
+            await savepoint.commit()
+            await _record_response(conn, request_id, response)
+    if refusal is not None:
+        raise refusal
+    return response
+
+
+async def run_idempotent_in_transaction(
+    db: AsyncConnection | AsyncSession,
+    *,
+    request_id: str,
+    method: str,
+    request: Message,
+    response_type: type[ResponseT],
+    effect: Callable[[], Awaitable[ResponseT]],
+    ttl: timedelta = DEFAULT_TTL,
+    now: datetime | None = None,
+) -> ResponseT:
+    """Like :func:`run_idempotent` inside a transaction the caller owns (a unit of work) and
+    commits. Call it first in the transaction. ``effect()`` uses the same ``db``. A refusal
+    raised by the effect propagates unstored: the caller rolls back, the key with it."""
+    _require_request_id(request_id)
+    fingerprint = request_fingerprint(method, request)
+    row = await _claim(
+        db, request_id=request_id, method=method, fingerprint=fingerprint, ttl=ttl, now=now
+    )
+    if row is not None:
+        return _replay(row, method=method, fingerprint=fingerprint, response_type=response_type)
+    response = await effect()
+    _check_response(response, response_type)
+    await _record_response(db, request_id, response)
+    return response
+
+
+async def purge_expired(
+    engine: AsyncEngine, now: datetime | None = None, *, batch_size: int = 1000
+) -> int:
+    """Delete keys whose ``expires_at`` is before ``now`` (UTC; default: the database's clock),
+    in batches of ``batch_size``, each its own short transaction. Returns how many went."""
+    cutoff: Any = now if now is not None else func.now()
+    total = 0
+    while True:
+        batch = (
+            select(idempotency_keys.c.request_id)
+            .where(idempotency_keys.c.expires_at < cutoff)
+            .limit(batch_size)
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+        async with engine.begin() as conn:
+            result = await conn.execute(
+                delete(idempotency_keys).where(idempotency_keys.c.request_id.in_(batch))
+            )
+        deleted = result.rowcount or 0
+        total += deleted
+        if deleted < batch_size:
+            return total
+
+
+def idempotency_sweeper(
+    *, interval: timedelta = timedelta(minutes=10), clock: Clock | None = None
+) -> Worker:
+    """A :class:`~postloan_runtime.app.ServiceApp` worker that purges expired keys every
+    ``interval``; failures are logged and retried at the next tick."""
+
+    async def sweep_idempotency_keys(service: RunningService) -> None:
+        while True:
+            try:
+                purged = await purge_expired(service.engine, clock.now() if clock else None)
+                if purged:
+                    logger.info("purged %d expired idempotency keys", purged)
+            except Exception:  # noqa: BLE001 - the sweeper must outlive a database blip
+                logger.exception("purging expired idempotency keys failed")
+            await asyncio.sleep(interval.total_seconds())
+
+    return sweep_idempotency_keys
+
+
+# Ready to put in ServiceApp.workers.
+sweep_idempotency_keys: Worker = idempotency_sweeper()

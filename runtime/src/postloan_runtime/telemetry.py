@@ -1,0 +1,246 @@
+"""OpenTelemetry set-up from the standard ``OTEL_*`` variables only.
+
+- ``OTEL_SERVICE_NAME`` (overrides the service's kebab name), ``OTEL_RESOURCE_ATTRIBUTES``;
+- ``OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`` or ``OTEL_EXPORTER_OTLP_ENDPOINT``: spans go to an OTLP
+  gRPC exporter through a batch processor (the exporter reads its other ``OTEL_EXPORTER_OTLP_*``
+  settings itself). With neither set there is no exporter, but the tracer provider is still
+  installed so trace context propagates through this process.
+- ``OTEL_SDK_DISABLED=true`` turns tracing off (the API stays a no-op).
+
+Every span passes :class:`PiiSanitizingSpanProcessor` before any exporter: attributes whose
+keys name personal data are dropped and string values are redacted (defense in depth; code
+must not put personal data on spans in the first place).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import IO, TYPE_CHECKING, Any
+
+from opentelemetry import metrics, propagate, trace
+from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+from opentelemetry.sdk.trace import Event, ReadableSpan, SpanProcessor, TracerProvider
+from opentelemetry.sdk.trace.export import (
+    BatchSpanProcessor,
+    SimpleSpanProcessor,
+    SpanExporter,
+)
+from opentelemetry.trace import Status
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+from postloan_runtime.pii import is_personal_key, redact_text
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+log = logging.getLogger(__name__)
+
+
+class PiiSanitizingSpanProcessor(SpanProcessor):
+    """Hands ``inner`` a copy of each finished span without personal data: attributes (of the
+    span, its events and links) whose keys look personal are dropped; ID numbers, mobile
+    numbers and Han-character names in string values, the span name and the status
+    description are masked."""
+
+    def __init__(self, inner: SpanProcessor) -> None:
+        self._inner = inner
+
+    def on_start(self, span: Any, parent_context: Any = None) -> None:
+        self._inner.on_start(span, parent_context=parent_context)
+
+    def on_end(self, span: ReadableSpan) -> None:
+        self._inner.on_end(sanitize_span(span))
+
+    def shutdown(self) -> None:
+        self._inner.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return self._inner.force_flush(timeout_millis)
+
+
+def sanitize_attributes(attributes: Any) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    for key, value in (attributes or {}).items():
+        if is_personal_key(key):
+            continue
+        if isinstance(value, str):
+            value = redact_text(value)
+        elif isinstance(value, list | tuple):
+            value = tuple(redact_text(v) if isinstance(v, str) else v for v in value)
+        clean[key] = value
+    return clean
+
+
+def sanitize_span(span: ReadableSpan) -> ReadableSpan:
+    """A copy of ``span`` with personal data removed (see :class:`PiiSanitizingSpanProcessor`)."""
+    status = span.status
+    if status.description:
+        status = Status(status.status_code, redact_text(status.description))
+    events = [
+        Event(redact_text(e.name), sanitize_attributes(e.attributes), e.timestamp)
+        for e in span.events
+    ]
+    links = [trace.Link(link.context, sanitize_attributes(link.attributes)) for link in span.links]
+    return ReadableSpan(
+        name=redact_text(span.name),
+        context=span.context,
+        parent=span.parent,
+        resource=span.resource,
+        attributes=sanitize_attributes(span.attributes),
+        events=events,
+        links=links,
+        kind=span.kind,
+        status=status,
+        start_time=span.start_time,
+        end_time=span.end_time,
+        instrumentation_scope=span.instrumentation_scope,
+    )
+
+
+@dataclass
+class TelemetryHandle:
+    """What :func:`configure_telemetry` set up; ``shutdown()`` flushes pending spans."""
+
+    service_name: str
+    tracer_provider: TracerProvider
+    log_handler: logging.Handler | None = None
+    owns_provider: bool = True
+    _engine_tracers: list[Any] = field(default_factory=list)
+
+    def add_span_exporter(self, exporter: SpanExporter, *, batch: bool = False) -> None:
+        """Send spans (sanitized) to ``exporter`` too; tests use an in-memory exporter."""
+        inner = BatchSpanProcessor(exporter) if batch else SimpleSpanProcessor(exporter)
+        self.tracer_provider.add_span_processor(PiiSanitizingSpanProcessor(inner))
+
+    def tracer(self, name: str) -> trace.Tracer:
+        return self.tracer_provider.get_tracer(name)
+
+    def force_flush(self, timeout_millis: int = 10_000) -> bool:
+        return self.tracer_provider.force_flush(timeout_millis)
+
+    def shutdown(self) -> None:
+        """Flush pending spans and logs. The provider itself stays up for other servers in
+        this process; the SDK shuts it down at interpreter exit."""
+        self.force_flush()
+        if self.log_handler is not None:
+            self.log_handler.flush()
+
+
+_process_provider: TracerProvider | None = None
+
+
+def configure_telemetry(
+    service_name: str,
+    *,
+    span_exporters: Sequence[SpanExporter] = (),
+    configure_logs: bool = True,
+    log_stream: IO[str] | None = None,
+) -> TelemetryHandle:
+    """Set up tracing (and JSON logs) for this process from the ``OTEL_*`` variables.
+
+    The first call installs the global tracer provider and the W3C tracecontext propagator.
+    Later calls in the same process (several servers in one test process) share that provider
+    (``owns_provider`` is False). ``span_exporters`` are added (sanitized,
+    synchronously) in any case.
+    """
+    global _process_provider
+    name = os.environ.get("OTEL_SERVICE_NAME") or service_name
+    log_handler = None
+    if configure_logs:
+        from postloan_runtime.logs import configure_logging
+
+        log_handler = configure_logging(name, stream=log_stream)
+
+    propagate.set_global_textmap(TraceContextTextMapPropagator())
+    current = trace.get_tracer_provider()
+    if _process_provider is None and isinstance(current, TracerProvider):
+        _process_provider = current  # someone (a test harness) installed an SDK provider: join it
+        owns = False
+    else:
+        owns = _process_provider is None
+    if _process_provider is None:
+        # Resource.create reads OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME itself.
+        provider = TracerProvider(resource=Resource.create({SERVICE_NAME: name}))
+        exporter = _otlp_exporter_from_env()
+        if exporter is not None:
+            provider.add_span_processor(PiiSanitizingSpanProcessor(BatchSpanProcessor(exporter)))
+        trace.set_tracer_provider(provider)
+        _process_provider = provider
+        log.info(
+            "telemetry configured",
+            extra={"otlp_export": exporter is not None, "otel_service_name": name},
+        )
+    handle = TelemetryHandle(name, _process_provider, log_handler, owns_provider=owns)
+    for span_exporter in span_exporters:
+        handle.add_span_exporter(span_exporter)
+    return handle
+
+
+def _otlp_exporter_from_env() -> SpanExporter | None:
+    if os.environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
+        return None
+    if os.environ.get("OTEL_TRACES_EXPORTER", "").strip().lower() == "none":
+        return None
+    endpoint = os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or os.environ.get(
+        "OTEL_EXPORTER_OTLP_ENDPOINT"
+    )
+    if not endpoint:
+        return None
+    from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+
+    return OTLPSpanExporter()  # reads the endpoint, headers, insecure flag from OTEL_*
+
+
+def instrument_engine(engine: AsyncEngine, tracer_provider: TracerProvider | None = None) -> None:
+    """Trace every statement ``engine`` runs (span per statement, ``db.statement`` with
+    placeholders). Bound parameter values are never recorded: the instrumentation only sees the
+    statement text, and we keep sqlcommenter off."""
+    from opentelemetry.instrumentation.sqlalchemy import __version__
+    from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
+    from opentelemetry.semconv.metrics import MetricInstruments
+
+    sync_engine = engine.sync_engine
+    if getattr(sync_engine, "_postloan_traced", False):
+        return
+    tracer = trace.get_tracer(
+        "opentelemetry.instrumentation.sqlalchemy", __version__, tracer_provider
+    )
+    meter = metrics.get_meter("opentelemetry.instrumentation.sqlalchemy", __version__)
+    connections_usage = meter.create_up_down_counter(
+        name=MetricInstruments.DB_CLIENT_CONNECTIONS_USAGE,
+        unit="connections",
+        description="connections in use or idle",
+    )
+    EngineTracer(tracer, sync_engine, connections_usage, enable_commenter=False)
+    sync_engine._postloan_traced = True  # type: ignore[attr-defined]
+
+
+def is_traced_rpc(method: str) -> bool:
+    """Health checks and reflection stay out of traces (probes every few seconds are noise)."""
+    return not method.startswith(
+        ("/grpc.health.v1.Health/", "/grpc.reflection.v1alpha.", "/grpc.reflection.v1.")
+    )
+
+
+def _rpc_filter(details: Any) -> bool:
+    method = getattr(details, "method", "")
+    if isinstance(method, bytes):
+        method = method.decode()
+    return is_traced_rpc(method)
+
+
+def server_interceptor(tracer_provider: TracerProvider | None = None) -> Any:
+    """The OpenTelemetry grpc.aio server interceptor, health and reflection filtered out."""
+    from opentelemetry.instrumentation.grpc import aio_server_interceptor
+
+    return aio_server_interceptor(tracer_provider=tracer_provider, filter_=_rpc_filter)
+
+
+def client_interceptors(tracer_provider: TracerProvider | None = None) -> list[Any]:
+    """The OpenTelemetry grpc.aio client interceptors (propagate W3C trace context)."""
+    from opentelemetry.instrumentation.grpc import aio_client_interceptors
+
+    return list(aio_client_interceptors(tracer_provider=tracer_provider, filter_=_rpc_filter))

@@ -1,0 +1,1 @@
+"""collection adapters: tables, repositories, clients of peer services and external systems."""

@@ -1,0 +1,1 @@
+"""collection entrypoints: the gRPC servicers and event consumers, and the wiring in app.py."""

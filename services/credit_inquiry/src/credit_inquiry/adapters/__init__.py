@@ -1,0 +1,1 @@
+"""credit-inquiry adapters: tables, repositories, clients of peer services and external systems."""

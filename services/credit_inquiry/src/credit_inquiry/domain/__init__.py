@@ -1,0 +1,4 @@
+"""The credit-inquiry domain: entities, value objects, rules and events in plain Python.
+
+Nothing here imports grpc or sqlalchemy.
+"""

@@ -1,0 +1,1 @@
+"""credit-inquiry entrypoints: the gRPC servicers and event consumers, and the wiring in app.py."""

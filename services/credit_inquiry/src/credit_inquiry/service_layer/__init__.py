@@ -1,0 +1,1 @@
+"""credit-inquiry use cases: each runs in one unit of work (postloan_runtime.unit_of_work)."""

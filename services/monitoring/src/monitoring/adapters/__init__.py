@@ -1,0 +1,1 @@
+"""monitoring adapters: tables, repositories, clients of peer services and external systems."""

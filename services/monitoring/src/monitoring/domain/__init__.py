@@ -1,0 +1,4 @@
+"""The monitoring domain: entities, value objects, rules and events in plain Python.
+
+Nothing here imports grpc or sqlalchemy.
+"""

@@ -1,0 +1,30 @@
+"""Wiring of the monitoring service: its servicers, its event feed and its background workers."""
+
+from __future__ import annotations
+
+import grpc
+from postloan.monitoring.v1 import monitoring_pb2, monitoring_pb2_grpc
+from postloan_runtime.app import RunningService, ServiceApp
+from postloan_runtime.events.feed_server import add_event_feed
+from postloan_runtime.events.relay import relay_worker
+from postloan_runtime.idempotency import idempotency_sweeper
+from postloan_runtime.servicers import add_servicers, service_full_names
+
+from monitoring.adapters.tables import metadata
+
+EVENT_FEED_SERVICE = "postloan.common.v1.EventFeedService"
+
+
+def register(server: grpc.aio.Server, running: RunningService) -> None:
+    add_servicers(server, monitoring_pb2, monitoring_pb2_grpc)
+    add_event_feed(server, running)
+
+
+def build_app() -> ServiceApp:
+    return ServiceApp(
+        package="monitoring",
+        metadata=metadata,
+        service_names=[*service_full_names(monitoring_pb2), EVENT_FEED_SERVICE],
+        register=register,
+        workers=[relay_worker, idempotency_sweeper],
+    )

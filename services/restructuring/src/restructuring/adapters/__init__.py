@@ -1,0 +1,1 @@
+"""restructuring adapters: tables, repositories, clients of peer services and external systems."""

@@ -1,0 +1,1 @@
+"""restructuring entrypoints: the gRPC servicers and event consumers, and the wiring in app.py."""

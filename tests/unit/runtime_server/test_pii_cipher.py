@@ -1,0 +1,124 @@
+"""Field encryption, key rotation, blind index, masking and the redaction safety net."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import pytest
+from postloan_runtime.pii import (
+    PiiCipher,
+    PiiDecryptionError,
+    is_personal_key,
+    key_id_of,
+    mask_id_number,
+    mask_mobile,
+    mask_name,
+    new_key_ring,
+    redact_text,
+    rotate_key_ring,
+    write_key_ring,
+)
+
+pytestmark = pytest.mark.unit
+
+CONTEXT = "borrower.id_number"
+ID_NUMBER = "11010519491231002X"
+
+
+@pytest.fixture
+def ring_path(tmp_path):
+    path = tmp_path / "pii-keys.json"
+    assert write_key_ring(path, new_key_ring("k1"))
+    return path
+
+
+def test_round_trip_and_blob_layout(ring_path):
+    cipher = PiiCipher.from_file(ring_path)
+    blob = cipher.encrypt(ID_NUMBER, context=CONTEXT)
+    assert blob[0] == 1 and key_id_of(blob) == "k1"
+    assert ID_NUMBER.encode() not in blob
+    assert cipher.decrypt(blob, context=CONTEXT) == ID_NUMBER
+    # A fresh nonce every time: equal plaintexts give different blobs.
+    assert cipher.encrypt(ID_NUMBER, context=CONTEXT) != blob
+
+
+def test_key_ring_file_is_private_and_kept(ring_path):
+    assert stat.S_IMODE(os.stat(ring_path).st_mode) == 0o600
+    before = ring_path.read_text()
+    assert not write_key_ring(ring_path, new_key_ring("k9"))
+    assert ring_path.read_text() == before
+
+
+def test_rotation_keeps_old_blobs_readable_and_writes_with_new_key(ring_path):
+    old_blob = PiiCipher.from_file(ring_path).encrypt("张三丰", context="borrower.name")
+    rotate_key_ring(ring_path, "k2")
+    rotated = PiiCipher.from_file(ring_path)
+    assert rotated.active_key_id == "k2"
+    assert rotated.decrypt(old_blob, context="borrower.name") == "张三丰"
+    new_blob = rotated.encrypt("张三丰", context="borrower.name")
+    assert key_id_of(new_blob) == "k2"
+    assert rotated.decrypt(new_blob, context="borrower.name") == "张三丰"
+    with pytest.raises(ValueError):
+        rotate_key_ring(ring_path, "k2")
+
+
+def test_tampered_blob_wrong_context_and_unknown_key_are_refused(ring_path):
+    cipher = PiiCipher.from_file(ring_path)
+    blob = cipher.encrypt(ID_NUMBER, context=CONTEXT)
+    for position in (len(blob) - 1, len(blob) - 20, 2):  # tag, ciphertext, key id
+        tampered = bytearray(blob)
+        tampered[position] ^= 0x01
+        with pytest.raises(PiiDecryptionError):
+            cipher.decrypt(bytes(tampered), context=CONTEXT)
+    with pytest.raises(PiiDecryptionError):
+        cipher.decrypt(blob, context="borrower.mobile")
+    with pytest.raises(PiiDecryptionError):
+        cipher.decrypt(blob[:10], context=CONTEXT)
+    other = PiiCipher.from_json(new_key_ring("k7"))
+    with pytest.raises(PiiDecryptionError):
+        other.decrypt(blob, context=CONTEXT)
+
+
+def test_blind_index_is_stable_normalized_and_keyed(ring_path):
+    cipher = PiiCipher.from_file(ring_path)
+    index = cipher.blind_index(ID_NUMBER, context=CONTEXT)
+    assert index == cipher.blind_index(" 11010519491231002x ", context=CONTEXT)
+    assert len(index) == 64 and ID_NUMBER not in index
+    assert index != cipher.blind_index(ID_NUMBER, context="other.context")
+    assert index != PiiCipher.from_json(new_key_ring()).blind_index(ID_NUMBER, context=CONTEXT)
+    # Rotation does not change the hash key: lookups keep matching.
+    rotate_key_ring(ring_path, "k2")
+    assert PiiCipher.from_file(ring_path).blind_index(ID_NUMBER, context=CONTEXT) == index
+
+
+def test_masks():
+    assert mask_name("张三丰") == "张**"
+    assert mask_name("李四") == "李*"
+    assert mask_id_number("110101199003071234") == "110***********1234"
+    assert mask_mobile("13812345678") == "138****5678"
+    assert mask_name("") == "" and mask_mobile("123") == "***"
+
+
+def test_redact_text_masks_ids_mobiles_and_han_names_but_not_other_numbers():
+    text = f"borrower 测试金丝雀 id {ID_NUMBER} tel +86 13900001234 loan 1234567 ts 1700000000123"
+    redacted = redact_text(text)
+    for secret in ("测试金丝雀", ID_NUMBER, "13900001234"):
+        assert secret not in redacted
+    assert "110***********002X" in redacted and "139****1234" in redacted
+    assert "loan 1234567 ts 1700000000123" in redacted
+    # 20-digit ids (e.g. feed positions) are not ID numbers.
+    assert redact_text("position 12345678901234567890") == "position 12345678901234567890"
+
+
+def test_personal_keys():
+    for key in ("name", "borrower.name", "id_number", "mobile", "phone", "borrower_name"):
+        assert is_personal_key(key), key
+    for key in ("service.name", "db.name", "server.address", "rpc.method", "event_name", "loan_id"):
+        assert not is_personal_key(key), key
+
+
+def test_key_ring_format_is_documented_json(ring_path):
+    ring = json.loads(ring_path.read_text())
+    assert set(ring) == {"active_key_id", "keys", "hash_key"}
