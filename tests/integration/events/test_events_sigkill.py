@@ -125,9 +125,10 @@ async def test_no_event_lost_or_applied_twice_under_sigkill(
     for name in ("feed", "relay", "consumer", "producer"):
         fleet.start(name)
     # Everyone is killed at least once; the producer early, while it still has work.
-    victims = ["producer", "relay", "consumer", "producer", "feed", "relay", "consumer"]
-    victims += [rng.choice(["producer", "relay", "consumer", "feed"])
-                for _ in range(KILLS - len(victims))]
+    rest = ["relay", "consumer", "producer", "feed", "relay", "consumer"]
+    rest += [rng.choice(["producer", "relay", "consumer", "feed"]) for _ in range(KILLS - 7)]
+    rng.shuffle(rest)
+    victims = ["producer", *rest]
     kills: list[str] = []
     try:
         for victim in victims:

@@ -138,7 +138,9 @@ class EventFeedServicer(events_pb2_grpc.EventFeedServiceServicer):
     ) -> tuple[int, Sequence[Any]]:
         feed = event_feed_table
         async with self._engine.connect() as conn:
-            head = int(await conn.scalar(select(func.coalesce(func.max(feed.c.position), 0))))
+            head = int(
+                await conn.scalar(select(func.coalesce(func.max(feed.c.position), 0))) or 0
+            )
             if head <= cursor:
                 return head, []
             query = (

@@ -55,7 +55,7 @@ class NotificationWakeup:
             try:
                 async with self._engine.connect() as conn:
                     raw = await conn.get_raw_connection()
-                    driver = raw.driver_connection  # asyncpg.Connection
+                    driver: Any = raw.driver_connection  # asyncpg.Connection
                     lost = asyncio.Event()
 
                     def on_lost(*_: Any, lost: asyncio.Event = lost) -> None:
