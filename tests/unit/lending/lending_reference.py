@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import calendar
 import math
+from collections.abc import Callable
 from datetime import date
 from fractions import Fraction
 
@@ -28,8 +29,11 @@ def reference_schedule(
     due_day: int,
     min_first_period_days: int = 0,
     days_per_year: int = 360,
+    rnd: Callable[[Fraction], int] | None = None,
 ) -> list[tuple[date, int, int]]:
-    """[(due date, principal part, interest)] by the documented rules, ROUND_HALF_UP."""
+    """[(due date, principal part, interest)] by the documented rules; ``rnd`` rounds a
+    non-negative rational to the fen (half up by default)."""
+    half_up = rnd or globals()["half_up"]
     offset = 1
     while (clamp(disbursed.year, disbursed.month + offset, due_day) - disbursed).days < (
         min_first_period_days

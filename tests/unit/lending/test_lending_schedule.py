@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import math
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import (
     ROUND_05UP,
@@ -290,12 +291,13 @@ def test_first_period_regular_or_broken(
 
 
 def test_broken_period_day_count_is_a_parameter() -> None:
-    kwargs = {"disbursement_date": date(2024, 3, 5), "due_day": 20}
-    act_360 = build_schedule(3_650_000, Decimal("0.12"), 3, INT_FIRST, **kwargs)
+    disbursed = date(2024, 3, 5)  # to Apr 20: 46 days
+    act_360 = build_schedule(3_650_000, Decimal("0.12"), 3, INT_FIRST, disbursed, 20)
     act_365 = build_schedule(
-        3_650_000, Decimal("0.12"), 3, INT_FIRST, **kwargs, day_count=DayCount.ACT_365
+        3_650_000, Decimal("0.12"), 3, INT_FIRST, disbursed, 20, day_count=DayCount.ACT_365
     )
-    assert act_360[0].interest_fen == round(3_650_000 * 0.12 * 46 / 360)  # 55967 (no tie)
+    assert act_360[0].interest_fen == 55_967  # 55,966.67
+
     assert act_365[0].interest_fen == 3_650_000 * 12 * 46 // 36_500  # 55200 exactly
     assert act_360[1:] == act_365[1:]
 
@@ -339,6 +341,39 @@ def test_exact_ratio_rounding_equals_decimal(num: int, den: int, mode: str) -> N
     if mode in _LINEAR_BIAS:
         a, b = _LINEAR_BIAS[mode]
         assert (2 * num + a * den + b) // (2 * den) == expected
+
+
+EXACT_RULES: dict[str, Callable[[Fraction], int]] = {
+    ROUND_HALF_UP: lambda x: math.floor(x + Fraction(1, 2)),
+    ROUND_HALF_EVEN: round,  # round() of a Fraction is exact and ties to even
+    ROUND_DOWN: math.floor,
+    ROUND_UP: math.ceil,
+}
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(principals, rates, terms, methods, dates, due_days, st.sampled_from(list(EXACT_RULES)))
+def test_other_rounding_rules_equal_exact_reference(
+    principal: int,
+    rate: Decimal,
+    term: int,
+    method: RepaymentMethod,
+    disbursed: date,
+    due_day: int,
+    rounding: str,
+) -> None:
+    schedule = build_schedule(principal, rate, term, method, disbursed, due_day, rounding=rounding)
+    expected = reference_schedule(
+        principal,
+        Fraction(rate),
+        term,
+        method.value,
+        disbursed,
+        due_day,
+        rnd=EXACT_RULES[rounding],
+    )
+    assert [(i.due_date, i.principal_fen, i.interest_fen) for i in schedule] == expected
+    assert validate_schedule(principal, schedule, disbursed) == []
 
 
 def test_rounding_rule_is_a_parameter() -> None:

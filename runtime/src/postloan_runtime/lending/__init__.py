@@ -14,6 +14,7 @@ from postloan_runtime.lending.day_count import (
     due_date_in_month,
     month_length,
     months_between,
+    whole_months_or_days,
 )
 from postloan_runtime.lending.schedule import (
     Installment,
@@ -44,4 +45,5 @@ __all__ = [
     "rebuild_schedule",
     "remaining_schedule",
     "validate_schedule",
+    "whole_months_or_days",
 ]

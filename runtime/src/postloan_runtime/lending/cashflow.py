@@ -1,12 +1,13 @@
 """Annualized cost rate (APR, the IRR method) and present value of dated cash flows.
 
-Pure Python (no grpc, protobuf or sqlalchemy); Decimal in a 34-digit local context.
+Pure Python (no grpc, protobuf or sqlalchemy); Decimal in the engine's 34-digit context.
 
 **Time measure.** A cash flow's time is counted in months from the start date along the sorted
-distinct cash-flow dates, each step measured by :func:`months_between` (whole calendar months,
-month ends clamped; a part month counts days / 30 under ACT_360). For a schedule every
-installment is then exactly one month after the previous one, and a broken first period counts
-exactly as much of a month as it accrued interest for.
+distinct cash-flow dates, each step measured by :func:`months_between`: whole calendar months
+when the later date is an anniversary of the earlier one (same day of month, clamped to month
+ends), otherwise actual days / 30 (ACT_360; days × 12 / 365 for ACT_365). So every installment
+of a schedule is exactly one month after the previous one, and a broken first period counts as
+exactly the share of a month it accrued interest for.
 
 **APR rule.** The lender's rule follows the People's Bank of China's IRR method (announcement
 [2021] No. 3, used for the 24% cap check): the monthly internal rate of return ``i`` solving
@@ -16,20 +17,23 @@ days is not used: it does not equal the nominal rate for a plain monthly schedul
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from fractions import Fraction
 from typing import NamedTuple
 
-from postloan_runtime.lending.day_count import DayCount, months_between
+from postloan_runtime.lending.day_count import DayCount, whole_months_or_days
 from postloan_runtime.lending.schedule import DECIMAL_CONTEXT, Installment
 
 __all__ = ["Cashflow", "annualized_cost_rate", "cashflows_of", "present_value"]
 
+_ZERO = Decimal(0)
 _ONE = Decimal(1)
 _TWELVE = Decimal(12)
 _APR_QUANTUM = Decimal("1e-12")
-_TOLERANCE = Decimal("1e-24")
+_TOLERANCE = Decimal("1e-20")  # on the monthly rate; the APR is reported to 1e-12
 
 
 class Cashflow(NamedTuple):
@@ -46,27 +50,58 @@ def cashflows_of(installments: Sequence[Installment]) -> list[Cashflow]:
 
 def _timed(
     start: date, cashflows: Iterable[tuple[date, int]], day_count: DayCount
-) -> list[tuple[Decimal, int]]:
-    """(months from ``start``, amount) per distinct date; dates on or before ``start`` get 0."""
+) -> list[tuple[int, Fraction, int]]:
+    """(whole months, fraction of a month, amount) from ``start`` per distinct date, exactly;
+    dates on or before ``start`` get 0."""
     by_date: dict[date, int] = {}
     for on, amount in cashflows:
         by_date[on] = by_date.get(on, 0) + amount
-    timed: list[tuple[Decimal, int]] = []
-    months = Decimal(0)
+    timed: list[tuple[int, Fraction, int]] = []
+    months, days = 0, 0
     previous = start
     for on in sorted(by_date):
         if on > previous:
-            months += months_between(previous, on, day_count)
+            step_months, step_days = whole_months_or_days(previous, on)
+            months, days = months + step_months, days + step_days
             previous = on
-        timed.append((months, by_date[on]))
+        exact = months + Fraction(days * 12, day_count.days_per_year)
+        whole = math.floor(exact)
+        timed.append((whole, exact - whole, by_date[on]))
     return timed
 
 
-def _discount_factor(rate: Decimal, months: Decimal) -> Decimal:
-    # (1 + rate)^(−months): exact integer powers for whole months, exp/ln for a part month.
-    if months == months.to_integral_value():
-        return (_ONE + rate) ** -int(months)
-    return (-(months * (_ONE + rate).ln())).exp()
+def _fraction_decimal(fraction: Fraction) -> Decimal:
+    return Decimal(fraction.numerator) / Decimal(fraction.denominator)
+
+
+class _Discounting:
+    """Σ a·(1+i)^−t and its derivative over fixed cash-flow times, for any monthly rate i.
+
+    t = whole months + a fraction: (1+i)^−t = v^whole · (1+i)^−fraction with v = 1/(1+i).
+    Times are sorted, so v^whole grows by one multiplication per month, and exp/ln are needed
+    once per distinct fraction (one for a schedule with a broken first period)."""
+
+    def __init__(self, timed: list[tuple[int, Fraction, int]]) -> None:
+        decimal_of = {f: _fraction_decimal(f) for _, f, _ in timed if f}
+        self.flows = [(whole, decimal_of.get(f, _ZERO), amount) for whole, f, amount in timed]
+        self.fractions = sorted(set(decimal_of.values()))
+
+    def value_and_slope(self, rate: Decimal) -> tuple[Decimal, Decimal]:
+        """(Σ a·(1+i)^−t, Σ −t·a·(1+i)^(−t−1)) in the current context."""
+        base = _ONE + rate
+        v = _ONE / base
+        log_base = base.ln() if self.fractions else _ZERO
+        partial = {fraction: (-(fraction * log_base)).exp() for fraction in self.fractions}
+        value = slope = _ZERO
+        power, power_of = _ONE, 0
+        for whole, fraction, amount in self.flows:
+            if whole != power_of:
+                power *= v if whole == power_of + 1 else v ** (whole - power_of)
+                power_of = whole
+            discounted = amount * (power * partial[fraction] if fraction else power)
+            value += discounted
+            slope -= (whole + fraction) * discounted
+        return value, slope / base
 
 
 def annualized_cost_rate(
@@ -81,7 +116,7 @@ def annualized_cost_rate(
     fee — against ``cashflows`` (date, fen) the borrower pays back: installments, fees.
 
     Returns a Decimal fraction per year (0.18 = 18%) rounded to 12 decimal places; safeguarded
-    Newton iteration (bisection when a step leaves the bracket) converges to 1e-24."""
+    Newton iteration (bisection when a step leaves the bracket) converges to 1e-20 a month."""
     if principal_fen <= 0:
         raise ValueError(f"principal_fen must be positive, got {principal_fen}")
     flows = list(cashflows)
@@ -91,42 +126,33 @@ def annualized_cost_rate(
         raise ValueError("a cash flow is dated before the disbursement")
     with localcontext(DECIMAL_CONTEXT):
         timed = _timed(disbursement_date, flows, day_count)
-        if not any(months > 0 and amount > 0 for months, amount in timed):
+        if not any((whole or fraction) and amount > 0 for whole, fraction, amount in timed):
             raise ValueError("no repayment after the disbursement date")
-        whole = all(months == months.to_integral_value() for months, _ in timed)
+        discounting = _Discounting(timed)
         principal = Decimal(principal_fen)
 
         def excess_and_slope(rate: Decimal) -> tuple[Decimal, Decimal]:
-            # f(i) = Σ a·(1+i)^−t − P (decreasing in i) and f'(i) = Σ −t·a·(1+i)^(−t−1).
-            base = _ONE + rate
-            if whole:
-                value = slope = Decimal(0)
-                for months, amount in timed:
-                    factor = base ** -int(months)
-                    value += amount * factor
-                    slope -= months * amount * factor
-            else:
-                log_base = base.ln()
-                value = slope = Decimal(0)
-                for months, amount in timed:
-                    factor = (-(months * log_base)).exp() if months else _ONE
-                    value += amount * factor
-                    slope -= months * amount * factor
-            return value - principal, slope / base
+            # f(i) = Σ a·(1+i)^−t − P, decreasing in i, and f'(i).
+            value, slope = discounting.value_and_slope(rate)
+            return value - principal, slope
 
         low, high = Decimal("-0.99"), Decimal("0.05")
         while excess_and_slope(high)[0] > 0:
             low, high = high, high * 2
             if high > 1000:
                 raise ValueError("annualized cost rate beyond 12,000% a year")
-        rate = (low + high) / 2
+        # First-order guess from Σa·(1 − i·t) = P; Newton takes it from there.
+        weighted = sum((whole + fraction) * amount for whole, fraction, amount in discounting.flows)
+        rate = (sum(amount for _, _, amount in discounting.flows) - principal) / weighted
+        if not low < rate < high:
+            rate = (low + high) / 2
         for _ in range(200):
             value, slope = excess_and_slope(rate)
             if value > 0:
                 low = rate
             else:
                 high = rate
-            step = value / slope if slope else Decimal(0)
+            step = value / slope if slope else _ZERO
             candidate = rate - step
             if not low < candidate < high:
                 candidate = (low + high) / 2
@@ -154,8 +180,5 @@ def present_value(
     if annual_discount_rate <= -12:
         raise ValueError("annual discount rate must be above -1200%")
     with localcontext(DECIMAL_CONTEXT):
-        rate = annual_discount_rate / _TWELVE
-        total = Decimal(0)
-        for months, amount in _timed(valuation_date, cashflows, day_count):
-            total += amount * _discount_factor(rate, months) if months else Decimal(amount)
-        return total
+        timed = _timed(valuation_date, cashflows, day_count)
+        return _Discounting(timed).value_and_slope(annual_discount_rate / _TWELVE)[0]

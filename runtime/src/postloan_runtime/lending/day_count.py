@@ -18,6 +18,7 @@ __all__ = [
     "is_month_end",
     "month_length",
     "months_between",
+    "whole_months_or_days",
 ]
 
 _MONTH_LENGTHS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -85,9 +86,18 @@ def months_between(start: date, end: date, day_count: DayCount = DayCount.ACT_36
     the actual days / (days_per_year / 12) — days / 30 under ACT_360 — exactly the share of a
     month's interest a broken period accrues (Jan 20 → Feb 29 2024: 40 days, 4/3 of a month).
     """
+    months, days = whole_months_or_days(start, end)
+    if days == 0:
+        return Decimal(months)
+    return Decimal(days * 12) / day_count.days_per_year
+
+
+def whole_months_or_days(start: date, end: date) -> tuple[int, int]:
+    """The period ``start`` → ``end`` as (whole months, 0) when ``end`` is an anniversary of
+    ``start``, else (0, actual days) — the exact form of :func:`months_between`."""
     if end < start:
         raise ValueError(f"period end {end} is before its start {start}")
     months = 12 * (end.year - start.year) + end.month - start.month
     if months >= 1 and is_anniversary(start, end):
-        return Decimal(months)
-    return Decimal((end - start).days * 12) / day_count.days_per_year
+        return months, 0
+    return 0, (end - start).days
