@@ -276,16 +276,19 @@ def consumer_worker(
     source_factory: Callable[[RunningService], EventSource] | None = None,
 ) -> Worker:
     """A ``ServiceApp.workers`` entry consuming the events of ``producer_package`` (e.g.
-    ``"monitoring"``) from its gRPC feed at ``POSTLOAN_<PACKAGE>_ADDRESS`` unless
-    ``source_factory`` builds another source (e.g. one with service credentials)."""
+    ``"monitoring"``) from its gRPC feed at ``POSTLOAN_<PACKAGE>_ADDRESS``, presenting the
+    consuming service's own identity token, unless ``source_factory`` builds another source
+    (e.g. a broker)."""
     from postloan_runtime.config import kebab_name, peer_address
 
+    def identified_grpc_source(running: RunningService) -> EventSource:
+        from postloan_runtime.auth import ServiceIdentity
+
+        identity = ServiceIdentity.from_env(running.settings.package)
+        return GrpcEventSource(peer_address(producer_package), metadata_provider=identity.metadata)
+
     async def consume(running: RunningService) -> None:
-        source = (
-            source_factory(running)
-            if source_factory is not None
-            else GrpcEventSource(peer_address(producer_package))
-        )
+        source = (source_factory or identified_grpc_source)(running)
         consumer = EventConsumer(kebab_name(producer_package), source, running.engine, handlers)
         try:
             await consumer.run()
