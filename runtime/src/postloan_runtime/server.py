@@ -51,6 +51,8 @@ WORKER_BACKOFF_MAX_SECONDS = 30.0
 WORKER_HEALTHY_RUN_SECONDS = 60.0
 # After in-flight unary calls drained: how long open streams get before they are cancelled.
 STREAM_CANCEL_GRACE_SECONDS = 1.0
+# Upper bound for each clean-up step after the listener stopped (workers, engine).
+SHUTDOWN_STEP_SECONDS = 5.0
 
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
@@ -171,7 +173,8 @@ class RunningServer:
         )
         if self._health_task is not None:
             self._health_task.cancel()
-            await asyncio.gather(self._health_task, return_exceptions=True)
+            await _bounded("health watcher", asyncio.gather(self._health_task,
+                                                            return_exceptions=True))
         await self.health.enter_graceful_shutdown()
         self.drain.draining = True
         try:
@@ -182,11 +185,13 @@ class RunningServer:
                 extra={"in_flight": self.drain.in_flight},
             )
         remaining = max(0.0, deadline - loop.time())
-        await self.server.stop(min(remaining, STREAM_CANCEL_GRACE_SECONDS))
+        stream_grace = min(remaining, STREAM_CANCEL_GRACE_SECONDS)
+        await _bounded("listener stop", self.server.stop(stream_grace),
+                       stream_grace + SHUTDOWN_STEP_SECONDS)
         for task in self._tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self.running.engine.dispose()
+        await _bounded("workers", asyncio.gather(*self._tasks, return_exceptions=True))
+        await _bounded("engine dispose", self.running.engine.dispose())
         log.info("stopped", extra={"address": self.address})
         if self.owns_telemetry:
             self.telemetry.shutdown()
@@ -215,6 +220,14 @@ class RunningServer:
                     log.error("database lost: NOT_SERVING")
                 serving = answers
             await asyncio.sleep(HEALTH_INTERVAL_SECONDS)
+
+
+async def _bounded(step: str, awaitable: Any, seconds: float = SHUTDOWN_STEP_SECONDS) -> None:
+    """Await one shutdown step, but never let it hold the process: log and move on."""
+    try:
+        await asyncio.wait_for(awaitable, seconds)
+    except TimeoutError:
+        log.error("shutdown step timed out", extra={"step": step, "seconds": seconds})
 
 
 async def _supervise(worker: Worker, running: RunningService) -> None:
@@ -443,3 +456,140 @@ def peer_channel(
         options=list(options),
         interceptors=[*client_interceptors(), *identity_interceptors(service_identity)],
     )
+
+
+# --- servers without a database (the simulators) -------------------------------------------
+
+
+@dataclass
+class StandaloneServer:
+    """A started server that owns no database (the simulators): the same interceptor chain,
+    health and reflection as :func:`start`, health SERVING as soon as it listens."""
+
+    name: str
+    server: grpc.aio.Server
+    host: str
+    port: int
+    service_names: Sequence[str]
+    health: HealthServicer
+    drain: DrainInterceptor
+    telemetry: TelemetryHandle
+    owns_telemetry: bool
+    shutdown_grace_seconds: float
+    _stopping: asyncio.Task[None] | None = None
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    async def stop(self, grace: float | None = None) -> None:
+        """Health NOT_SERVING, refuse new calls, drain in-flight ones for at most ``grace``
+        seconds (default ``shutdown_grace_seconds``), then stop. Idempotent."""
+        if self._stopping is None:
+            self._stopping = asyncio.ensure_future(self._stop(grace))
+        await asyncio.shield(self._stopping)
+
+    async def _stop(self, grace: float | None) -> None:
+        grace = self.shutdown_grace_seconds if grace is None else grace
+        log.info("stopping: draining in-flight calls", extra={"address": self.address})
+        await self.health.enter_graceful_shutdown()
+        self.drain.draining = True
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.drain.wait_idle(), timeout=max(0.0, grace))
+        await self.server.stop(STREAM_CANCEL_GRACE_SECONDS)
+        log.info("stopped", extra={"address": self.address})
+        if self.owns_telemetry:
+            self.telemetry.shutdown()
+        else:
+            self.telemetry.force_flush()
+
+
+async def start_standalone(
+    name: str,
+    service_names: Sequence[str],
+    register: Callable[[grpc.aio.Server], None],
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    shutdown_grace_seconds: float = 15.0,
+    telemetry: TelemetryHandle | None = None,
+    auth: AuthInterceptor | None = None,
+) -> StandaloneServer:
+    """Start a server without a database for ``name`` (kebab): ``register`` adds the
+    servicers; interceptors [telemetry, drain, auth, error mapping]; health and reflection.
+    ``port`` 0 picks a free port (see ``.port``)."""
+    owns_telemetry = telemetry is None
+    if telemetry is None:
+        telemetry = configure_telemetry(name)
+    domain = error_domain(name)
+    drain = DrainInterceptor(domain, name)
+    interceptors: list[grpc.aio.ServerInterceptor] = [
+        server_interceptor(telemetry.tracer_provider),
+        drain,
+        auth or AuthInterceptor.from_env(domain),
+    ]
+    error_mapping = _error_mapping_interceptor(domain)
+    if error_mapping is not None:
+        interceptors.append(error_mapping)
+    server = grpc.aio.server(interceptors=interceptors)
+    register(server)
+    health = HealthServicer()
+    for service in ["", *service_names]:
+        await health.set(service, SERVING)
+    health_pb2_grpc.add_HealthServicer_to_server(health, server)
+    reflection.enable_server_reflection(
+        [*service_names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+         reflection.SERVICE_NAME],
+        server,
+    )
+    bound = server.add_insecure_port(f"{host}:{port}")
+    if bound == 0:
+        raise RuntimeError(f"cannot listen on {host}:{port}")
+    await server.start()
+    log.info("listening", extra={"address": f"{host}:{bound}", "services": list(service_names)})
+    return StandaloneServer(
+        name=name,
+        server=server,
+        host=host,
+        port=bound,
+        service_names=service_names,
+        health=health,
+        drain=drain,
+        telemetry=telemetry,
+        owns_telemetry=owns_telemetry,
+        shutdown_grace_seconds=shutdown_grace_seconds,
+    )
+
+
+async def serve_standalone(
+    name: str,
+    service_names: Sequence[str],
+    register: Callable[[grpc.aio.Server], None],
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    shutdown_grace_seconds: float = 15.0,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """:func:`start_standalone`, then serve until SIGTERM/SIGINT (or ``stop``) and shut down
+    gracefully."""
+    stop = stop or asyncio.Event()
+    running = await start_standalone(
+        name, service_names, register, host=host, port=port,
+        shutdown_grace_seconds=shutdown_grace_seconds,
+    )
+    loop = asyncio.get_running_loop()
+    installed: list[signal.Signals] = []
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+            installed.append(sig)
+    try:
+        await stop.wait()
+        log.info("stop requested")
+    finally:
+        try:
+            await running.stop()
+        finally:
+            for sig in installed:
+                loop.remove_signal_handler(sig)

@@ -1,6 +1,7 @@
 """Start the whole suite as separate processes: PostgreSQL (embedded unless a server URL is
-given), one database per service, migrations, the services, and wait until every health check
-says SERVING. ``postloan run`` and the end-to-end tests both use this."""
+given), one database per service, migrations, the simulators of external systems (credit bureau,
+SMS/IVR gateway; see docs/simulators.md), the services, and wait until every health check says
+SERVING. ``postloan run`` and the end-to-end tests both use this."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from pathlib import Path
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from postloan_runtime.config import SERVICES
+from postloan_runtime.config import SERVICES, SIMULATORS
 from postloan_runtime.embedded_pg import PostgresServer, start_embedded
 
 Progress = Callable[[str], None]
@@ -35,7 +36,7 @@ class ServiceProcess:
 
 @dataclass
 class Suite:
-    """The four services (and later the simulators) running as child processes."""
+    """The four services and the simulators running as child processes."""
 
     state_dir: Path
     pg_url: str | None = None  # admin URL of an existing server; None = embedded
@@ -46,6 +47,10 @@ class Suite:
     packages: Sequence[str] = tuple(SERVICES)
     pg: PostgresServer | None = None
     services: dict[str, ServiceProcess] = field(default_factory=dict)
+    # Simulators of external systems, keyed like SIMULATORS ("bureau", "channels"); started
+    # before the services, which find them through POSTLOAN_<KEY>_ADDRESS.
+    simulator_keys: Sequence[str] = tuple(SIMULATORS)
+    simulators: dict[str, ServiceProcess] = field(default_factory=dict)
 
     def env_for(self, svc: ServiceProcess) -> dict[str, str]:
         env = dict(os.environ)
@@ -57,7 +62,7 @@ class Suite:
             POSTLOAN_KEYS_DIR=str(self.keys_dir),
             OTEL_SERVICE_NAME=svc.name,
         )
-        for other in self.services.values():
+        for other in [*self.services.values(), *self.simulators.values()]:
             env[f"POSTLOAN_{other.package.upper()}_ADDRESS"] = other.address
         return env
 
@@ -71,6 +76,15 @@ class Suite:
 
         generate_dev_keys(self.keys_dir)
         progress("keys ready")
+        for key in self.simulator_keys:
+            name, port = SIMULATORS[key]
+            port = unused_port(self.host) if self.free_ports else port
+            self.simulators[key] = ServiceProcess(
+                package=key, name=name, address=f"{self.host}:{port}", database_url=""
+            )
+        for key in self.simulators:
+            self.start_simulator(key)
+            progress(f"started {self.simulators[key].name} on {self.simulators[key].address}")
         if self.pg_url:
             self.pg = PostgresServer(admin_url=self.pg_url)
         else:
@@ -89,6 +103,7 @@ class Suite:
             )
         progress("migrating databases")
         await asyncio.gather(*(self._migrate(svc) for svc in self.services.values()))
+        await self.wait_serving(timeout=timeout, progress=progress, processes=self.simulators)
         for svc in self.services.values():
             self.start_service(svc.package)
             progress(f"started {svc.name} on {svc.address}")
@@ -120,18 +135,42 @@ class Suite:
                 start_new_session=True,  # Ctrl-C at the terminal reaches only the supervisor
             )
 
+    def start_simulator(self, key: str) -> None:
+        """Start (or restart) one simulator (``python -m postloan_simulators.<key>``)."""
+        sim = self.simulators[key]
+        log_dir = self.state_dir / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        sim.log_path = log_dir / f"{sim.name}.log"
+        env = self.env_for(sim)
+        del env["DATABASE_URL"]  # simulators keep no database
+        with open(sim.log_path, "ab") as log:
+            sim.process = subprocess.Popen(
+                [sys.executable, "-m", f"postloan_simulators.{key}"],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
     def kill_service(self, package: str, sig: int = signal.SIGKILL) -> None:
         proc = self.services[package].process
         if proc and proc.poll() is None:
             proc.send_signal(sig)
             proc.wait(timeout=60)
 
-    async def wait_serving(self, timeout: float = 120, progress: Progress = lambda _: None) -> None:
+    async def wait_serving(
+        self,
+        timeout: float = 120,
+        progress: Progress = lambda _: None,
+        processes: dict[str, ServiceProcess] | None = None,
+    ) -> None:
+        """Wait until every one of ``processes`` (default: the services) answers SERVING."""
+        group = self.services if processes is None else processes
         deadline = time.monotonic() + timeout
-        pending = set(self.services)
+        pending = set(group)
         while pending:
             for package in list(pending):
-                svc = self.services[package]
+                svc = group[package]
                 if svc.process and svc.process.poll() is not None:
                     raise RuntimeError(
                         f"{svc.name} exited with {svc.process.returncode}; see {svc.log_path}"
@@ -145,17 +184,19 @@ class Suite:
                 await asyncio.sleep(0.2)
 
     def stop(self, grace: float = 30) -> None:
-        """SIGTERM every service, wait for each to drain, then stop the embedded server."""
-        for svc in self.services.values():
-            if svc.process and svc.process.poll() is None:
-                svc.process.send_signal(signal.SIGTERM)
-        for svc in self.services.values():
-            if svc.process:
-                try:
-                    svc.process.wait(timeout=grace)
-                except subprocess.TimeoutExpired:
-                    svc.process.kill()
-                    svc.process.wait()
+        """SIGTERM every service, wait for each to drain, then the simulators (services may
+        still be calling them while they drain), then stop the embedded server."""
+        for group in (self.services, self.simulators):
+            for svc in group.values():
+                if svc.process and svc.process.poll() is None:
+                    svc.process.send_signal(signal.SIGTERM)
+            for svc in group.values():
+                if svc.process:
+                    try:
+                        svc.process.wait(timeout=grace)
+                    except subprocess.TimeoutExpired:
+                        svc.process.kill()
+                        svc.process.wait()
         if self.pg is not None:
             self.pg.stop()
 

@@ -179,6 +179,62 @@ async def wait_for_health(
     raise AssertionError(f"health never reached {want}; last {last}")
 
 
+class AppProcess:
+    """This module run as a service process (``run_service``); its JSON log lines are parsed
+    as they arrive and the bound port is read from the ``listening`` line."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.lines: list[dict[str, Any]] = []
+        self.process: asyncio.subprocess.Process | None = None
+        self.port = 0
+        self._reader: asyncio.Future[None] | None = None
+
+    async def start(self, within_seconds: float = 30) -> AppProcess:
+        import json
+        import sys
+        from pathlib import Path
+
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable, str(Path(__file__)), env=self.env, stderr=asyncio.subprocess.PIPE
+        )
+        listening: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        async def read_logs() -> None:
+            assert self.process is not None and self.process.stderr is not None
+            async for raw in self.process.stderr:
+                try:
+                    record = json.loads(raw)
+                except ValueError:
+                    record = {"message": raw.decode(errors="replace")}
+                self.lines.append(record)
+                if record.get("message") == "listening" and not listening.done():
+                    listening.set_result(int(record["port"]))
+
+        self._reader = asyncio.ensure_future(read_logs())
+        self.port = await asyncio.wait_for(listening, within_seconds)
+        return self
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    @property
+    def messages(self) -> list[str]:
+        return [str(line.get("message")) for line in self.lines]
+
+    async def wait(self, within_seconds: float = 15) -> int:
+        assert self.process is not None
+        return await asyncio.wait_for(self.process.wait(), within_seconds)
+
+    async def close(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.kill()
+            await self.process.wait()
+        if self._reader is not None:
+            await asyncio.wait_for(self._reader, 5)
+
+
 if __name__ == "__main__":
     from postloan_runtime.server import run_service
 

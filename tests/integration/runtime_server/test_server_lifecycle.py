@@ -4,10 +4,8 @@ crashed workers come back."""
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
-import sys
 from pathlib import Path
 
 import grpc
@@ -20,7 +18,7 @@ from postloan_runtime.auth import AuthInterceptor, TokenVerifier
 from postloan_runtime.db import create_engine, new_metadata
 from postloan_runtime.testing.auth import bearer, token_for
 from postloan_runtime.testing.databases import unique_database_name
-from server_test_app import FEED_SERVICE, feed_settings, wait_for_health
+from server_test_app import FEED_SERVICE, AppProcess, feed_settings, wait_for_health
 
 pytestmark = pytest.mark.integration
 
@@ -106,49 +104,31 @@ async def test_sigterm_drains_then_exits(feed_database, keys_dir, granted_roles,
     }
     for key in ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"):
         env.pop(key, None)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, str(APP_SCRIPT), env=env, stderr=asyncio.subprocess.PIPE
-    )
-    lines: list[dict] = []
-    listening = asyncio.get_running_loop().create_future()
-
-    async def read_logs() -> None:
-        assert process.stderr is not None
-        async for raw in process.stderr:
-            try:
-                record = json.loads(raw)
-            except ValueError:
-                record = {"message": raw.decode(errors="replace")}
-            lines.append(record)
-            if record.get("message") == "listening" and not listening.done():
-                listening.set_result(record["port"])
-
-    reader = asyncio.ensure_future(read_logs())
+    app = AppProcess(env)
     try:
-        port = await asyncio.wait_for(listening, 30)
+        await app.start()
         # A peer service's token: this also exercises the service-identity path.
         metadata = bearer(token_for(keys_dir, [f"service:{granted_service}"]))
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+        async with grpc.aio.insecure_channel(app.address) as channel:
             await wait_for_health(channel, SERVING)
             slow = asyncio.ensure_future(
                 feed_head(channel)(events_pb2.GetFeedHeadRequest(),
                                    metadata=(*metadata, ("x-test-sleep", "2")), timeout=15)
             )
             await asyncio.sleep(0.5)
-            process.send_signal(signal.SIGTERM)
+            assert app.process is not None
+            app.process.send_signal(signal.SIGTERM)
             await wait_for_health(channel, NOT_SERVING, within_seconds=1.5)
             assert not slow.done()
             assert (await slow).head_position == 0
-            assert await asyncio.wait_for(process.wait(), 15) == 0
+            assert await app.wait() == 0
             with pytest.raises(grpc.aio.AioRpcError) as after:
                 await feed_head(channel)(events_pb2.GetFeedHeadRequest(), metadata=metadata,
                                          timeout=2)
             assert after.value.code() == grpc.StatusCode.UNAVAILABLE
     finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-        await asyncio.wait_for(reader, 5)
+        await app.close()
+    lines = app.lines
     messages = [line.get("message") for line in lines]
     assert "listening" in messages and "stopped" in messages, messages
     assert "SIGTERM received" in messages

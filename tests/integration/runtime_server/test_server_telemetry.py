@@ -133,3 +133,49 @@ async def test_pii_canaries_never_reach_logs_or_spans(
     assert "borrower.name" not in server_span.attributes
     assert "id_number" not in server_span.attributes
     assert "comment" in server_span.attributes  # kept, with its contents masked
+
+
+async def test_trace_continues_into_a_service_process(
+    feed_database, keys_dir, granted_service, span_exporter, telemetry
+):
+    """A separate process exports over OTLP to an in-test receiver; its server span is a child
+    of this process's client span, and spans are flushed on SIGTERM."""
+    import os
+    import signal
+
+    from postloan_runtime.testing.otlp import OtlpReceiver
+    from server_test_app import AppProcess
+
+    async with OtlpReceiver() as receiver:
+        env = {
+            **os.environ,
+            **receiver.env(),
+            "DATABASE_URL": feed_database,
+            "POSTLOAN_KEYS_DIR": str(keys_dir),
+            "POSTLOAN_GRPC_PORT": "0",
+            "OTEL_SERVICE_NAME": "feed-test",
+            "OTEL_RESOURCE_ATTRIBUTES": "deployment.environment=test",
+        }
+        app = AppProcess(env)
+        try:
+            await app.start()
+            identity = ServiceIdentity(granted_service, keys_dir / f"{granted_service}.pem")
+            async with peer_channel(app.address, service_identity=identity) as channel:
+                await wait_for_health(channel, health_pb2.HealthCheckResponse.SERVING)
+                span_exporter.clear()
+                with trace.get_tracer("runtime-server-tests").start_as_current_span("hop"):
+                    await feed_head(channel)(events_pb2.GetFeedHeadRequest(), timeout=10)
+            assert app.process is not None
+            app.process.send_signal(signal.SIGTERM)
+            assert await app.wait() == 0
+        finally:
+            await app.close()
+        server_span = await receiver.wait_for(
+            lambda s: s.name == GET_FEED_HEAD and s.kind == 2, within_seconds=5
+        )
+    (client_span,) = [s for s in span_exporter.get_finished_spans()
+                      if s.name == GET_FEED_HEAD and s.kind == SpanKind.CLIENT]
+    assert server_span.service_name == "feed-test"
+    assert server_span.trace_id == format(client_span.context.trace_id, "032x")
+    assert server_span.parent_span_id == format(client_span.context.span_id, "016x")
+    assert not [s for s in receiver.spans if "grpc.health" in s.name]

@@ -1,0 +1,3 @@
+from postloan_simulators.bureau import main
+
+main()

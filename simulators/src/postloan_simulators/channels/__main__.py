@@ -1,0 +1,3 @@
+from postloan_simulators.channels import main
+
+main()
