@@ -6,12 +6,12 @@ from __future__ import annotations
 import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+
 from postloan.collection.v1 import collection_pb2
 from postloan.common.v1 import events_pb2  # noqa: F401 - registers EventFeedService
 from postloan.credit_inquiry.v1 import credit_inquiry_pb2
 from postloan.monitoring.v1 import monitoring_pb2
 from postloan.restructuring.v1 import restructuring_pb2
-
 from postloan_runtime.roles import ROLE_PERMISSIONS
 from postloan_runtime.servicers import service_full_names
 from postloan_runtime.suite import Suite
@@ -41,7 +41,9 @@ def role_with(permission: str) -> str:
     return next(r for r, perms in sorted(ROLE_PERMISSIONS.items()) if permission in perms)
 
 
-async def call_code(channel: grpc.aio.Channel, method: MethodPermission, token: str | None) -> grpc.StatusCode:
+async def call_code(
+    channel: grpc.aio.Channel, method: MethodPermission, token: str | None
+) -> grpc.StatusCode:
     """Call ``method`` with an empty request; return the status code it ends with."""
     metadata = bearer(token) if token else None
     try:
@@ -59,21 +61,33 @@ async def call_code(channel: grpc.aio.Channel, method: MethodPermission, token: 
 
 
 @pytest.mark.parametrize("package", sorted(SERVICE_PROTOS))
-async def test_every_rpc_requires_a_credential_and_the_right_role(suite: Suite, package: str) -> None:
+async def test_every_rpc_requires_a_credential_and_the_right_role(
+    suite: Suite, package: str
+) -> None:
     address = suite.services[package].address
     methods = methods_of(package)
     assert len(methods) >= 5
     async with grpc.aio.insecure_channel(address) as channel:
         for method in methods:
             assert method.permission, f"{method.path} declares no permission"
-            assert await call_code(channel, method, None) == grpc.StatusCode.UNAUTHENTICATED, method.path
+            assert await call_code(channel, method, None) == grpc.StatusCode.UNAUTHENTICATED, (
+                method.path
+            )
             wrong = token_for(suite.keys_dir, [role_without(method.permission)])
-            assert await call_code(channel, method, wrong) == grpc.StatusCode.PERMISSION_DENIED, method.path
+            assert await call_code(channel, method, wrong) == grpc.StatusCode.PERMISSION_DENIED, (
+                method.path
+            )
             forged = wrong[:-4] + ("AAAA" if not wrong.endswith("AAAA") else "BBBB")
-            assert await call_code(channel, method, forged) == grpc.StatusCode.UNAUTHENTICATED, method.path
+            assert await call_code(channel, method, forged) == grpc.StatusCode.UNAUTHENTICATED, (
+                method.path
+            )
             right = token_for(suite.keys_dir, [role_with(method.permission)])
             code = await call_code(channel, method, right)
-            assert code not in (grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.INTERNAL), (method.path, code)
+            assert code not in (
+                grpc.StatusCode.UNAUTHENTICATED,
+                grpc.StatusCode.PERMISSION_DENIED,
+                grpc.StatusCode.INTERNAL,
+            ), (method.path, code)
 
 
 async def test_health_and_reflection_stay_open(suite: Suite) -> None:
@@ -81,10 +95,14 @@ async def test_health_and_reflection_stay_open(suite: Suite) -> None:
 
     for svc in suite.services.values():
         async with grpc.aio.insecure_channel(svc.address) as channel:
-            reply = await health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=5)
+            reply = await health_pb2_grpc.HealthStub(channel).Check(
+                health_pb2.HealthCheckRequest(), timeout=5
+            )
             assert reply.status == health_pb2.HealthCheckResponse.SERVING
             stub = reflection_pb2_grpc.ServerReflectionStub(channel)
-            responses = stub.ServerReflectionInfo(iter([reflection_pb2.ServerReflectionRequest(list_services="")]))
+            responses = stub.ServerReflectionInfo(
+                iter([reflection_pb2.ServerReflectionRequest(list_services="")])
+            )
             names = [s.name async for r in responses for s in r.list_services_response.service]
             assert EVENT_FEED in names
             assert any(n.startswith(f"postloan.{svc.package}.v1.") for n in names)

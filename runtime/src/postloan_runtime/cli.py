@@ -42,14 +42,18 @@ def token(
 
     from postloan_runtime.auth import mint_person_token
 
-    typer.echo(mint_person_token(keys_dir, subject=subject, roles=roles,
-                                 ttl=timedelta(minutes=ttl_minutes)))
+    typer.echo(
+        mint_person_token(
+            keys_dir, subject=subject, roles=roles, ttl=timedelta(minutes=ttl_minutes)
+        )
+    )
 
 
 @app.command()
 def run(
     pg_url: str = typer.Option(
-        "", envvar="POSTLOAN_PG_URL",
+        "",
+        envvar="POSTLOAN_PG_URL",
         help="Admin URL of a PostgreSQL server to create the service databases on; "
         "empty = embedded PostgreSQL in .postloan/pgdata.",
     ),
@@ -88,28 +92,36 @@ def print_endpoints(suite: object) -> None:
     table.add_column("service")
     table.add_column("gRPC endpoint")
     table.add_column("database")
-    table.add_column("log")
     for svc in suite.services.values():
-        table.add_row(svc.name, svc.address, svc.database_url.split("?")[0].rsplit("/", 1)[1],
-                      str(svc.log_path))
+        database = svc.database_url.split("?")[0].rsplit("/", 1)[1]
+        table.add_row(svc.name, svc.address, database)
+    for sim in suite.simulators.values():
+        table.add_row(f"{sim.name} (a simulator)", sim.address, "-")
     console.print(table)
-    dev_token = mint_person_token(suite.keys_dir, subject="dev-operator",
-                                  roles=["risk_manager"], ttl=timedelta(hours=8))
+    console.print(f"logs: {suite.state_dir / 'logs'}", markup=False)
+    dev_token = mint_person_token(
+        suite.keys_dir, subject="dev-operator", roles=["lending_frontend"], ttl=timedelta(hours=8)
+    )
     monitoring = suite.services["monitoring"].address
     console.print("\nTry (reflection is on; health needs no token):")
     console.print(
         f"  node_modules/.bin/buf curl --protocol grpc --http2-prior-knowledge "
         f"http://{monitoring}/grpc.health.v1.Health/Check",
-        soft_wrap=True, markup=False,
+        soft_wrap=True,
+        markup=False,
     )
     console.print(
         f"  node_modules/.bin/buf curl --protocol grpc --http2-prior-knowledge "
         f"-H 'authorization: Bearer {dev_token}' "
-        f"http://{monitoring}/postloan.common.v1.EventFeedService/GetFeedHead",
-        soft_wrap=True, markup=False,
+        "--data '{\"pageSize\": 5}' "
+        f"http://{monitoring}/postloan.monitoring.v1.LoanService/ListLoans",
+        soft_wrap=True,
+        markup=False,
     )
-    console.print("Tokens for other roles: .venv/bin/postloan token collector\n"
-                  "Ctrl-C stops the suite.", markup=False)
+    console.print(
+        "Tokens for other roles: .venv/bin/postloan token collector\nCtrl-C stops the suite.",
+        markup=False,
+    )
 
 
 def main() -> None:

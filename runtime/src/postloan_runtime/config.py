@@ -29,9 +29,11 @@ def keys_dir() -> Path:
 
 
 def peer_address(package: str) -> str:
-    """Where a peer service listens: ``POSTLOAN_<PACKAGE>_ADDRESS`` or loopback + its port."""
+    """Where a peer service or simulator (``bureau``, ``channels``) listens:
+    ``POSTLOAN_<PACKAGE>_ADDRESS`` or loopback + its default port."""
     env = f"POSTLOAN_{package.upper()}_ADDRESS"
-    return os.environ.get(env, f"127.0.0.1:{SERVICES[package][1]}")
+    port = SERVICES[package][1] if package in SERVICES else SIMULATORS[package][1]
+    return os.environ.get(env, f"127.0.0.1:{port}")
 
 
 @dataclass(frozen=True)

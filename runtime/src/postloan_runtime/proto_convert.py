@@ -13,8 +13,8 @@ import datetime as dt
 from decimal import Decimal
 
 from google.protobuf.timestamp_pb2 import Timestamp
-from postloan.common.v1 import money_pb2
 
+from postloan.common.v1 import money_pb2
 from postloan_runtime.money import Money, parse_decimal
 
 

@@ -111,7 +111,10 @@ class Suite:
 
     async def _migrate(self, svc: ServiceProcess) -> None:
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", svc.package, "migrate",
+            sys.executable,
+            "-m",
+            svc.package,
+            "migrate",
             env=self.env_for(svc),
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,
@@ -215,7 +218,9 @@ async def health_status(address: str, service: str = "", timeout: float = 1.0) -
     try:
         async with grpc.aio.insecure_channel(address) as channel:
             stub = health_pb2_grpc.HealthStub(channel)
-            reply = await stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=timeout)
+            reply = await stub.Check(
+                health_pb2.HealthCheckRequest(service=service), timeout=timeout
+            )
             return int(reply.status)
     except grpc.aio.AioRpcError:
         return int(health_pb2.HealthCheckResponse.UNKNOWN)

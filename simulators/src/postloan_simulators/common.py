@@ -24,6 +24,7 @@ from typing import Any, Generic, TypeVar
 
 import grpc
 from google.protobuf.message import Message
+
 from postloan_runtime.config import SIMULATORS
 from postloan_runtime.errors import DeadlineExceeded, FieldViolation, InvalidArgument, Reason
 from postloan_runtime.errors import Unavailable as DependencyUnavailable

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+
 from postloan_runtime.db import create_engine
 
 PROCS = Path(__file__).parent / "procs"

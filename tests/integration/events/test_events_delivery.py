@@ -12,6 +12,8 @@ import grpc
 import pytest
 from event_fixtures import EVENT_TYPE, HANDLERS, Database, FeedServer, change_loan
 from google.protobuf.wrappers_pb2 import StringValue
+from sqlalchemy import text
+
 from postloan.common.v1 import events_pb2, events_pb2_grpc
 from postloan_runtime.events import (
     DomainEventRecord,
@@ -22,7 +24,6 @@ from postloan_runtime.events import (
     consumer_lag,
     relay_once,
 )
-from sqlalchemy import text
 
 pytestmark = pytest.mark.integration
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from event_fixtures import EVENT_TYPE, Database, change_loan
 from google.protobuf.struct_pb2 import Struct
+from sqlalchemy import func, select, text
+
 from postloan_runtime.events import append_events, relay_once
 from postloan_runtime.events.tables import event_feed_table, outbox_table
-from sqlalchemy import func, select, text
 
 pytestmark = pytest.mark.integration
 

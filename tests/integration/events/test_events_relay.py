@@ -8,9 +8,10 @@ import random
 
 import pytest
 from event_fixtures import Database, change_loan
+from sqlalchemy import select, text
+
 from postloan_runtime.events import relay_once, run_relay
 from postloan_runtime.events.tables import event_feed_table
-from sqlalchemy import select, text
 
 pytestmark = pytest.mark.integration
 

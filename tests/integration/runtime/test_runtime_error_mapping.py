@@ -10,6 +10,7 @@ from typing import Any
 import grpc
 import grpc.aio
 import pytest
+
 from postloan.common.v1.events_pb2 import (
     GetFeedHeadRequest,
     GetFeedHeadResponse,

@@ -8,6 +8,9 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
 from postloan.common.v1.events_pb2 import GetFeedHeadResponse, SubscribeEventsRequest
 from postloan_runtime.app import RunningService
 from postloan_runtime.config import ServiceSettings
@@ -19,8 +22,6 @@ from postloan_runtime.idempotency import (
     run_idempotent,
     run_idempotent_in_transaction,
 )
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 pytestmark = pytest.mark.integration
 

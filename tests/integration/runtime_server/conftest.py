@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from server_test_app import build_app, declare_undeclared_service, feed_settings
+
 from postloan_runtime.auth import AuthInterceptor, TokenVerifier, generate_dev_keys
 from postloan_runtime.db import create_engine, new_metadata
 from postloan_runtime.grpc_errors import error_domain
 from postloan_runtime.server import RunningServer, start
 from postloan_runtime.telemetry import TelemetryHandle, configure_telemetry
-from server_test_app import build_app, declare_undeclared_service, feed_settings
 
 PERMISSION = "events.subscribe"
 

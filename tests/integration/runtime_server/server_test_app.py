@@ -13,12 +13,13 @@ from typing import Any
 
 import grpc
 from opentelemetry import trace
+from sqlalchemy import text
+
 from postloan.common.v1 import events_pb2
 from postloan_runtime.app import RunningService, ServiceApp
 from postloan_runtime.auth import current_caller
 from postloan_runtime.config import ServiceSettings
 from postloan_runtime.db import new_metadata
-from sqlalchemy import text
 
 log = logging.getLogger("server_test_app")
 

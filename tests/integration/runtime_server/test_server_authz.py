@@ -6,11 +6,12 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+from server_test_app import FEED_SERVICE, UNDECLARED_SERVICE
+
 from postloan.common.v1 import events_pb2
 from postloan_runtime.auth import generate_dev_keys, mint_token
 from postloan_runtime.grpc_errors import decode_error
 from postloan_runtime.testing.auth import bearer, token_for
-from server_test_app import FEED_SERVICE, UNDECLARED_SERVICE
 
 pytestmark = pytest.mark.integration
 

@@ -11,6 +11,8 @@ from pathlib import Path
 import grpc
 import pytest
 from grpc_health.v1 import health_pb2
+from server_test_app import FEED_SERVICE, AppProcess, feed_settings, wait_for_health
+
 from postloan.common.v1 import events_pb2
 from postloan_runtime import server as server_module
 from postloan_runtime.app import ServiceApp
@@ -18,7 +20,6 @@ from postloan_runtime.auth import AuthInterceptor, TokenVerifier
 from postloan_runtime.db import create_engine, new_metadata
 from postloan_runtime.testing.auth import bearer, token_for
 from postloan_runtime.testing.databases import unique_database_name
-from server_test_app import FEED_SERVICE, AppProcess, feed_settings, wait_for_health
 
 pytestmark = pytest.mark.integration
 

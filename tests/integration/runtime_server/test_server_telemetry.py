@@ -11,12 +11,6 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind
-from postloan.common.v1 import events_pb2
-from postloan_runtime.auth import ServiceIdentity
-from postloan_runtime.grpc_errors import decode_error
-from postloan_runtime.logs import json_handler
-from postloan_runtime.server import peer_channel
-from postloan_runtime.testing.auth import bearer, token_for
 from server_test_app import (
     CANARY_ID_NUMBER,
     CANARY_MOBILE,
@@ -24,6 +18,13 @@ from server_test_app import (
     FEED_SERVICE,
     wait_for_health,
 )
+
+from postloan.common.v1 import events_pb2
+from postloan_runtime.auth import ServiceIdentity
+from postloan_runtime.grpc_errors import decode_error
+from postloan_runtime.logs import json_handler
+from postloan_runtime.server import peer_channel
+from postloan_runtime.testing.auth import bearer, token_for
 
 pytestmark = pytest.mark.integration
 
@@ -143,8 +144,9 @@ async def test_trace_continues_into_a_service_process(
     import os
     import signal
 
-    from postloan_runtime.testing.otlp import OtlpReceiver
     from server_test_app import AppProcess
+
+    from postloan_runtime.testing.otlp import OtlpReceiver
 
     async with OtlpReceiver() as receiver:
         env = {

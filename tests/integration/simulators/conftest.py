@@ -7,8 +7,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
-from postloan_runtime.auth import generate_dev_keys
 from simulator_procs import SimulatorProcess
+
+from postloan_runtime.auth import generate_dev_keys
 
 Launch = Callable[..., Awaitable[SimulatorProcess]]
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import grpc
 from grpc_health.v1 import health_pb2
+
 from postloan_runtime.suite import health_status, unused_port
 from postloan_runtime.testing.auth import bearer, token_for
 

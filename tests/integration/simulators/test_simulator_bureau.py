@@ -11,12 +11,13 @@ from pathlib import Path
 import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+from simulator_procs import SimulatorProcess, auth, rpc_code
+
 from postloan.common.v1 import money_pb2
 from postloan.simulators.v1 import bureau_pb2, bureau_pb2_grpc
 from postloan_runtime.grpc_errors import decode_error
 from postloan_simulators.bureau.resident_id import make_resident_id
 from postloan_simulators.bureau.synthetic import STATUS_PATTERN
-from simulator_procs import SimulatorProcess, auth, rpc_code
 
 pytestmark = pytest.mark.integration
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import grpc
 import pytest
-from postloan.simulators.v1 import channels_pb2, channels_pb2_grpc
 from simulator_procs import auth, rpc_code
+
+from postloan.simulators.v1 import channels_pb2, channels_pb2_grpc
 
 pytestmark = pytest.mark.integration
 

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import grpc
 import pytest
+from simulator_procs import auth, rpc_code
+
 from postloan.common.v1 import money_pb2
 from postloan.simulators.v1 import bureau_pb2, bureau_pb2_grpc, channels_pb2, channels_pb2_grpc
 from postloan_simulators.bureau.resident_id import make_resident_id
-from simulator_procs import auth, rpc_code
 
 pytestmark = pytest.mark.integration
 

@@ -10,6 +10,7 @@ import pytest
 from google.protobuf.struct_pb2 import Struct
 from google.protobuf.wrappers_pb2 import StringValue
 from opentelemetry.sdk.trace import TracerProvider
+
 from postloan_runtime.events import DomainEventRecord, EventSource, GrpcEventSource
 from postloan_runtime.events.consumer import EventConsumer, _observe_lag, _registrations
 from postloan_runtime.events.feed_server import envelope_from_row

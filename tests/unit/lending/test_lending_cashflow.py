@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from postloan_runtime.lending import (
     Cashflow,
     DayCount,

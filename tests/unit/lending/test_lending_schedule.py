@@ -23,11 +23,12 @@ from fractions import Fraction
 from pathlib import Path
 
 import numpy_financial as npf
-import postloan_runtime.lending as lending
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lending_reference import reference_schedule
+
+import postloan_runtime.lending as lending
 from postloan_runtime.lending import (
     DayCount,
     Installment,

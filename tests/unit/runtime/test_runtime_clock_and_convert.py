@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+
 from postloan.common.v1 import money_pb2
 from postloan_runtime.clock import BusinessCalendar, Clock, FixedClock, ManualClock, SystemClock
 from postloan_runtime.money import Money

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from google.rpc import code_pb2, error_details_pb2
+
 from postloan.common.v1 import errors_pb2
 from postloan_runtime.errors import (
     Aborted,

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_DOWN, Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from postloan_runtime.money import (
     ROUND_DOWN,
     ROUND_HALF_EVEN,

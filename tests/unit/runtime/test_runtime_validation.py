@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 from google.protobuf.message import Message
+
 from postloan.common.v1 import money_pb2
 from postloan_runtime import proto_validation
 from postloan_runtime.errors import FieldViolation, InvalidArgument

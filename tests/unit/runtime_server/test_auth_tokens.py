@@ -7,6 +7,7 @@ import os
 import stat
 
 import pytest
+
 from postloan_runtime.auth import (
     InvalidToken,
     ServiceIdentity,

@@ -30,11 +30,11 @@ from google.protobuf import descriptor_pool, message_factory
 from google.protobuf.message import Message
 from opentelemetry import metrics, propagate, trace
 from opentelemetry.metrics import CallbackOptions, Observation
-from postloan.common.v1 import events_pb2
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from postloan.common.v1 import events_pb2
 from postloan_runtime.events.tables import consumer_positions_table, inbox_table
 from postloan_runtime.events.transport import EventSource, GrpcEventSource
 

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 import grpc
 from google.protobuf import any_pb2
-from postloan.common.v1 import events_pb2, events_pb2_grpc
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from postloan.common.v1 import events_pb2, events_pb2_grpc
 from postloan_runtime.events.notify import NotificationWakeup
 from postloan_runtime.events.tables import FEED_CHANNEL, event_feed_table
 

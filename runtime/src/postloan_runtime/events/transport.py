@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Protocol, runtime_checkable
 
 import grpc
+
 from postloan.common.v1 import events_pb2, events_pb2_grpc
 
 # Returns the call metadata for one subscription, e.g. [("authorization", "Bearer …")];

@@ -23,7 +23,9 @@ def test_server() -> PostgresServer:
         else:
             configured = os.environ.get("POSTLOAN_TEST_PGDATA")
             data_dir = (
-                Path(configured) if configured else Path(tempfile.gettempdir()) / "postloan-test-pgdata"
+                Path(configured)
+                if configured
+                else Path(tempfile.gettempdir()) / "postloan-test-pgdata"
             )
             _server = start_embedded(data_dir)
     return _server

@@ -12,8 +12,8 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 
 import grpc
-from postloan.simulators.v1 import bureau_pb2, bureau_pb2_grpc
 
+from postloan.simulators.v1 import bureau_pb2, bureau_pb2_grpc
 from postloan_simulators.common import parse_settings, run_simulator
 
 SERVICE_NAME = bureau_pb2.DESCRIPTOR.services_by_name["BureauSimulatorService"].full_name

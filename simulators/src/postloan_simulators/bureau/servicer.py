@@ -27,12 +27,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import grpc
+
 from postloan.simulators.v1 import bureau_pb2, bureau_pb2_grpc
 from postloan_runtime.clock import Clock, SystemClock
 from postloan_runtime.errors import FailedPrecondition
 from postloan_runtime.proto_convert import date_to_proto, decimal_to_proto, timestamp_to_proto
 from postloan_runtime.validation import Violations
-
 from postloan_simulators.bureau.resident_id import ResidentId, parse_resident_id
 from postloan_simulators.bureau.synthetic import SyntheticFile, has_file, summarize
 from postloan_simulators.common import (

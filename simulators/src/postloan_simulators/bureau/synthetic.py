@@ -32,7 +32,6 @@ from dataclasses import dataclass
 
 from postloan.simulators.v1 import bureau_pb2
 from postloan_runtime.proto_convert import date_to_proto, fen_to_proto
-
 from postloan_simulators.bureau.resident_id import ResidentId
 from postloan_simulators.common import keyed_seed
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import grpc
-from postloan.simulators.v1 import channels_pb2, channels_pb2_grpc
 
+from postloan.simulators.v1 import channels_pb2, channels_pb2_grpc
 from postloan_simulators.common import parse_settings, run_simulator
 
 SERVICE_NAME = channels_pb2.DESCRIPTOR.services_by_name["ChannelSimulatorService"].full_name

@@ -17,11 +17,11 @@ from collections import deque
 from dataclasses import dataclass
 
 import grpc
+
 from postloan.simulators.v1 import channels_pb2, channels_pb2_grpc
 from postloan_runtime.clock import Clock, SystemClock
 from postloan_runtime.proto_convert import timestamp_to_proto
 from postloan_runtime.validation import Violations
-
 from postloan_simulators.channels.outcomes import (
     RING_BEFORE_ANSWER_SECONDS,
     ivr_outcome,

@@ -7,6 +7,7 @@ import asyncio
 import logging
 
 from event_fixtures import HANDLERS
+
 from postloan_runtime.db import create_engine
 from postloan_runtime.events import EventConsumer, GrpcEventSource
 

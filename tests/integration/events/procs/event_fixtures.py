@@ -11,11 +11,12 @@ from dataclasses import dataclass
 
 import grpc
 from google.protobuf.struct_pb2 import Struct
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
 from postloan.common.v1 import events_pb2, events_pb2_grpc
 from postloan_runtime.db import new_metadata
 from postloan_runtime.events import DomainEventRecord, EventFeedServicer, append_events
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 EVENT_TYPE = Struct.DESCRIPTOR.full_name
 

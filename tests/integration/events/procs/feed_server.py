@@ -6,6 +6,7 @@ import argparse
 import asyncio
 
 import grpc
+
 from postloan.common.v1 import events_pb2_grpc
 from postloan_runtime.db import create_engine
 from postloan_runtime.events import EventFeedServicer

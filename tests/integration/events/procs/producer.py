@@ -8,8 +8,9 @@ import asyncio
 import random
 
 from event_fixtures import change_loan
-from postloan_runtime.db import create_engine
 from sqlalchemy import text
+
+from postloan_runtime.db import create_engine
 
 
 async def main(args: argparse.Namespace) -> None:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import grpc
+
+from collection.adapters.tables import metadata
 from postloan.collection.v1 import collection_pb2, collection_pb2_grpc
 from postloan_runtime.app import RunningService, ServiceApp
 from postloan_runtime.events.feed_server import add_event_feed
 from postloan_runtime.events.relay import relay_worker
 from postloan_runtime.idempotency import idempotency_sweeper
 from postloan_runtime.servicers import add_servicers, service_full_names
-
-from collection.adapters.tables import metadata
 
 EVENT_FEED_SERVICE = "postloan.common.v1.EventFeedService"
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import grpc
+
 from postloan.restructuring.v1 import restructuring_pb2, restructuring_pb2_grpc
 from postloan_runtime.app import RunningService, ServiceApp
 from postloan_runtime.events.feed_server import add_event_feed
 from postloan_runtime.events.relay import relay_worker
 from postloan_runtime.idempotency import idempotency_sweeper
 from postloan_runtime.servicers import add_servicers, service_full_names
-
 from restructuring.adapters.tables import metadata
 
 EVENT_FEED_SERVICE = "postloan.common.v1.EventFeedService"
