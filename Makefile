@@ -12,12 +12,13 @@ PY := $(VENV)/bin/python
 BUF := node_modules/.bin/buf
 PYTEST_ARGS ?=
 
-.PHONY: help install run test test-unit test-integration test-e2e proto proto-check lint \
+.PHONY: help install run test test-unit test-integration test-e2e test-embedded proto proto-check lint \
         typecheck bench clean
 
 help:
 	@echo "make run    - start PostgreSQL (embedded unless POSTLOAN_PG_URL), all services; Ctrl-C stops"
 	@echo "make test   - install, check generated code, lint, and run every test"
+	@echo "make test-embedded - database tests on the embedded PostgreSQL even when a server is set"
 	@echo "make proto  - regenerate Python code from protos/"
 	@echo "make bench  - run the benchmarks (figures go to docs/performance.md by hand)"
 
@@ -66,6 +67,10 @@ test-e2e: install
 
 test: install proto-check lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The database-backed tests once more on the embedded PostgreSQL, whatever server is configured.
+test-embedded: install
+	POSTLOAN_TEST_DATABASE_URL= $(PY) -m pytest -m "integration or e2e" $(PYTEST_ARGS)
 
 include deploy/deploy.mk
 

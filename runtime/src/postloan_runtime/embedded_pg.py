@@ -52,12 +52,15 @@ class PostgresServer:
             self._handle = None
 
 
-def start_embedded(data_dir: Path) -> PostgresServer:
-    """Start (or join) the embedded PostgreSQL server whose data lives in ``data_dir``."""
+def start_embedded(data_dir: Path, cleanup_mode: str = "stop") -> PostgresServer:
+    """Start (or join) the embedded PostgreSQL server whose data lives in ``data_dir``.
+
+    ``cleanup_mode`` is pgserver's: "stop" keeps the data for next time (``make run``),
+    "delete" removes it when the last user exits (tests)."""
     import pgserver  # imported lazily: only the embedded default needs the binaries
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    handle = pgserver.get_server(str(data_dir.resolve()), cleanup_mode="stop")
+    handle = pgserver.get_server(str(data_dir.resolve()), cleanup_mode=cleanup_mode)
     socket_dir = data_dir.resolve()
     url = f"postgresql://postgres@/postgres?host={quote(str(socket_dir))}"
     log.info("embedded PostgreSQL ready", extra={"data_dir": str(socket_dir)})

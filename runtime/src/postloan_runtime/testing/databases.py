@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import tempfile
 import uuid
@@ -21,13 +22,11 @@ def test_server() -> PostgresServer:
         if url:
             _server = PostgresServer(admin_url=url)
         else:
-            configured = os.environ.get("POSTLOAN_TEST_PGDATA")
-            data_dir = (
-                Path(configured)
-                if configured
-                else Path(tempfile.gettempdir()) / "postloan-test-pgdata"
-            )
-            _server = start_embedded(data_dir)
+            # A fresh data folder per test process, deleted at exit: concurrent test runs never
+            # share (and stop) each other's server.
+            data_dir = Path(tempfile.mkdtemp(prefix="postloan-test-pg-"))
+            _server = start_embedded(data_dir, cleanup_mode="delete")
+            atexit.register(_server.stop)
     return _server
 
 
