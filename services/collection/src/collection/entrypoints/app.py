@@ -9,7 +9,7 @@ from postloan.collection.v1 import collection_pb2, collection_pb2_grpc
 from postloan_runtime.app import RunningService, ServiceApp
 from postloan_runtime.events.feed_server import add_event_feed
 from postloan_runtime.events.relay import relay_worker
-from postloan_runtime.idempotency import idempotency_sweeper
+from postloan_runtime.idempotency import sweep_idempotency_keys
 from postloan_runtime.servicers import add_servicers, service_full_names
 
 EVENT_FEED_SERVICE = "postloan.common.v1.EventFeedService"
@@ -26,5 +26,5 @@ def build_app() -> ServiceApp:
         metadata=metadata,
         service_names=[*service_full_names(collection_pb2), EVENT_FEED_SERVICE],
         register=register,
-        workers=[relay_worker, idempotency_sweeper],
+        workers=[relay_worker, sweep_idempotency_keys],
     )

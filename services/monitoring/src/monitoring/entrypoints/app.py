@@ -2,29 +2,51 @@
 
 from __future__ import annotations
 
+import os
+from decimal import Decimal
+
 import grpc
-from postloan.monitoring.v1 import monitoring_pb2, monitoring_pb2_grpc
-from postloan_runtime.app import RunningService, ServiceApp
-from postloan_runtime.events.feed_server import add_event_feed
-from postloan_runtime.events.relay import relay_worker
-from postloan_runtime.idempotency import idempotency_sweeper
-from postloan_runtime.servicers import add_servicers, service_full_names
 
 from monitoring.adapters.tables import metadata
+from monitoring.domain.loans import DEFAULT_RATE_CAP
+from monitoring.entrypoints.loans import LoanServicer
+from monitoring.service_layer.loans import LoanPolicy
+from postloan.monitoring.v1 import monitoring_pb2, monitoring_pb2_grpc
+from postloan_runtime.app import RunningService, ServiceApp
+from postloan_runtime.clock import Clock
+from postloan_runtime.events.feed_server import add_event_feed
+from postloan_runtime.events.relay import relay_worker
+from postloan_runtime.idempotency import sweep_idempotency_keys
+from postloan_runtime.money import parse_rate
+from postloan_runtime.servicers import add_servicers, service_full_names
 
 EVENT_FEED_SERVICE = "postloan.common.v1.EventFeedService"
+# The annualized-cost cap as a decimal fraction (default 0.24 = 24% a year).
+RATE_CAP_ENV = "POSTLOAN_MONITORING_RATE_CAP"
 
 
-def register(server: grpc.aio.Server, running: RunningService) -> None:
-    add_servicers(server, monitoring_pb2, monitoring_pb2_grpc)
-    add_event_feed(server, running)
+def loan_policy_from_env() -> LoanPolicy:
+    text = os.environ.get(RATE_CAP_ENV, "")
+    cap: Decimal = parse_rate(text) if text else DEFAULT_RATE_CAP
+    return LoanPolicy(rate_cap=cap)
 
 
-def build_app() -> ServiceApp:
+def build_app(*, policy: LoanPolicy | None = None, clock: Clock | None = None) -> ServiceApp:
+    """The monitoring service; ``policy`` defaults to the environment's, ``clock`` to the system
+    clock (tests and the demo pass their own)."""
+
+    def register(server: grpc.aio.Server, running: RunningService) -> None:
+        loan_servicer = LoanServicer(
+            running, clock=clock, policy=policy or loan_policy_from_env()
+        )
+        add_servicers(server, monitoring_pb2, monitoring_pb2_grpc, {"LoanService": loan_servicer})
+        add_event_feed(server, running)
+
     return ServiceApp(
         package="monitoring",
         metadata=metadata,
         service_names=[*service_full_names(monitoring_pb2), EVENT_FEED_SERVICE],
         register=register,
-        workers=[relay_worker, idempotency_sweeper],
+        # sweep_idempotency_keys is the ready worker; idempotency_sweeper is its factory.
+        workers=[relay_worker, sweep_idempotency_keys],
     )
