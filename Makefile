@@ -32,7 +32,9 @@ $(VENV)/.installed: $(UV) uv.lock pyproject.toml protos/pyproject.toml runtime/p
 	@touch $@
 
 $(BUF): package-lock.json
-	npm ci --no-audit --no-fund --silent
+	@# package.json pins the exact buf version (its platform binary is pinned by buf itself);
+	@# `npm ci` refuses locks written without other platforms' optional binaries, so install.
+	npm install --no-save --no-audit --no-fund --silent
 	@touch $@
 
 install: $(VENV)/.installed $(BUF)
