@@ -3,8 +3,8 @@
 # the directory given (default protos/python). Deterministic: same protos, same bytes.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-out="${1:-$here/python}"
-python="${PYTHON:-$here/../.venv/bin/python}"
+out="$(realpath -m "${1:-$here/python}")"
+python="$(realpath "${PYTHON:-$here/../.venv/bin/python}")"
 rm -rf "$out/postloan"
 mkdir -p "$out"
 cd "$here"
