@@ -4,7 +4,9 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="$(realpath -m "${1:-$here/python}")"
-python="$(realpath "${PYTHON:-$here/../.venv/bin/python}")"
+python="${PYTHON:-$here/../.venv/bin/python}"
+# Absolute, but not symlink-resolved: a venv's python must stay the venv's.
+python="$(cd "$(dirname "$python")" && pwd)/$(basename "$python")"
 rm -rf "$out/postloan"
 mkdir -p "$out"
 cd "$here"
