@@ -4,6 +4,7 @@ POSTLOAN_TEST_DATABASE_URL, or an embedded one) created fresh per test and dropp
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 
 import pytest
 from sqlalchemy import MetaData
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from postloan_runtime.db import create_engine, new_metadata
 from postloan_runtime.embedded_pg import PostgresServer
+from postloan_runtime.telemetry import TelemetryHandle
 from postloan_runtime.testing.databases import test_server, unique_database_name
 
 
@@ -48,3 +50,21 @@ async def runtime_engine(make_database: MakeDatabase) -> AsyncIterator[AsyncEngi
         await conn.run_sync(metadata.create_all)  # tests only; services migrate with Alembic
     yield engine
     await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def keys_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Generated token-signing, service-identity and PII keys for this test session."""
+    from postloan_runtime.auth import generate_dev_keys
+
+    folder = tmp_path_factory.mktemp("postloan-keys")
+    generate_dev_keys(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def test_telemetry() -> TelemetryHandle:
+    """The session's telemetry (no exporter unless a test adds one; logs left to pytest)."""
+    from postloan_runtime.telemetry import configure_telemetry
+
+    return configure_telemetry("postloan-tests", configure_logs=False)
