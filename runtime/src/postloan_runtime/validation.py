@@ -43,6 +43,17 @@ def field_path(*parts: str | int) -> str:
     return path
 
 
+_ALLOWED_CONTROLS = frozenset("\t\n\r")
+
+
+def has_control_characters(value: str) -> bool:
+    """True when ``value`` holds a C0/C1 control character other than tab, CR or LF."""
+    return any(
+        (ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0) and ch not in _ALLOWED_CONTROLS
+        for ch in value
+    )
+
+
 class Violations:
     """Collects field violations for one request. Each check returns the parsed value (or a
     bool) when the field is fine and ``None`` (or False) when it is not, so a validator can go
@@ -89,12 +100,17 @@ class Violations:
     # --- strings and ids --------------------------------------------------------------------
 
     def non_empty(self, value: str, field: str, *, max_length: int | None = None) -> bool:
-        """A required string: not empty or blank, at most ``max_length`` characters."""
+        """A required string: not empty or blank, at most ``max_length`` characters, and free
+        of control characters other than tab and line breaks (PostgreSQL text cannot hold NUL,
+        and no identifier or note needs the others)."""
         if not value or not value.strip():
             self.add(field, "is required")
             return False
         if max_length is not None and len(value) > max_length:
             self.add(field, f"must be at most {max_length} characters")
+            return False
+        if has_control_characters(value):
+            self.add(field, "must not contain control characters")
             return False
         return True
 

@@ -6,7 +6,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+from google.protobuf import (
+    descriptor_pb2,
+    descriptor_pool,
+    message_factory,
+    timestamp_pb2,  # noqa: F401 - the test message depends on it
+)
 from google.protobuf.message import Message
 
 from postloan.common.v1 import money_pb2
@@ -190,3 +195,19 @@ def test_descriptions_never_echo_values() -> None:
     v.decimal(canary + "e1", "rate")
     v.non_empty(canary * 10, "note", max_length=10)
     assert all(canary not in x.description for x in v.items)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("text", ["a\x00b", "\x07bell", "x\x85y"])
+def test_required_strings_refuse_control_characters(text: str) -> None:
+    v = Violations()
+    assert v.non_empty(text, "borrower_id") is False
+    with pytest.raises(InvalidArgument) as refused:
+        v.raise_if_any()
+    assert [f.field for f in refused.value.violations] == ["borrower_id"]
+
+
+@pytest.mark.unit
+def test_required_strings_keep_tabs_and_line_breaks() -> None:
+    v = Violations()
+    assert v.non_empty("first line\nsecond\tline", "note") is True
