@@ -16,7 +16,7 @@ from postloan_runtime.testing.proto_strategies import message_strategy
 
 pytestmark = pytest.mark.e2e
 
-EXAMPLES_PER_RPC = 12
+EXAMPLES_PER_RPC = 8
 UNCLEAN = (grpc.StatusCode.INTERNAL, grpc.StatusCode.UNKNOWN)
 
 

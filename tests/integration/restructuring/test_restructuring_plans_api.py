@@ -1,0 +1,298 @@
+"""PlanService through real servers and PostgreSQL, reading real loans from a real monitoring:
+eligibility, request, quote, maker-checker that cannot be bypassed, agreement and signature,
+refusals that write nothing, and activation with monitoring down for a while."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import uuid
+
+import grpc
+import pytest
+
+from postloan.common.v1 import money_pb2
+from postloan.monitoring.v1 import monitoring_pb2
+from postloan.monitoring.v1 import resources_pb2 as mon
+from postloan.restructuring.v1 import resources_pb2 as res
+from postloan.restructuring.v1 import restructuring_pb2 as rpc
+from postloan_runtime.grpc_errors import decode_error
+
+pytestmark = pytest.mark.integration
+
+MAKER = ("collector",)
+TEAM_LEAD = ("restructuring_approver",)
+RISK = ("risk_manager",)
+FRONTEND = ("lending_frontend",)
+
+
+def cny(fen: int) -> money_pb2.Money:
+    return money_pb2.Money(currency_code="CNY", minor_units=fen)
+
+
+async def register_loan(suite) -> str:
+    loan_id = f"L-{uuid.uuid4().hex[:10]}"
+    today = dt.date.today()
+    disbursed = today - dt.timedelta(days=5)
+    await suite.loans.RegisterLoan(
+        monitoring_pb2.RegisterLoanRequest(
+            request_id=str(uuid.uuid4()), loan_id=loan_id, borrower_id="B-77",
+            terms=mon.LoanTerms(
+                product_code="CASH-12M", principal=cny(1_200_000),
+                annual_rate=money_pb2.DecimalValue(value="0.1800"), term_periods=12,
+                repayment_method=mon.REPAYMENT_METHOD_EQUAL_INSTALLMENT,
+                disbursement_date=money_pb2.Date(year=disbursed.year, month=disbursed.month,
+                                                 day=disbursed.day),
+                due_day=15, grace_days=3,
+                penalty_annual_rate=money_pb2.DecimalValue(value="0.0500"),
+            ),
+        ),
+        metadata=suite.as_role(*FRONTEND),
+    )
+    return loan_id
+
+
+RATE_CUT = res.PlanTerms(plan_types=[res.PLAN_TYPE_RATE_REDUCTION],
+                         new_annual_rate=money_pb2.DecimalValue(value="0.1200"))
+HARDSHIP = res.Hardship(reason=res.HARDSHIP_REASON_ILLNESS, description="hospital stay")
+
+
+async def refused(call) -> object:
+    with pytest.raises(grpc.aio.AioRpcError) as error:
+        await call
+    return decode_error(error.value)
+
+
+async def request_plan(suite, loan_id: str, terms=RATE_CUT, subject: str = "maker"):
+    return (await suite.plans.RequestRestructuring(
+        rpc.RequestRestructuringRequest(request_id=str(uuid.uuid4()), loan_id=loan_id,
+                                        hardship=HARDSHIP, terms=terms),
+        metadata=suite.as_role(*MAKER, subject=subject),
+    )).plan
+
+
+async def quoted_plan(suite, loan_id: str):
+    plan = await request_plan(suite, loan_id)
+    return (await suite.plans.QuotePlan(
+        rpc.QuotePlanRequest(request_id=str(uuid.uuid4()), plan_id=plan.plan_id),
+        metadata=suite.as_role(*MAKER, subject="maker"),
+    )).plan
+
+
+async def test_eligibility_lists_every_rule_and_writes_nothing(suite):
+    loan_id = await register_loan(suite)
+    before = await suite.counts()
+    answer = await suite.plans.CheckEligibility(
+        rpc.CheckEligibilityRequest(loan_id=loan_id, terms=RATE_CUT, hardship=HARDSHIP),
+        metadata=suite.as_role(*MAKER),
+    )
+    codes = [r.rule_code for r in answer.eligibility.rules]
+    assert codes == ["LOAN_ACTIVE", "NO_PLAN_IN_PROGRESS", "MAX_RESTRUCTURINGS_12_MONTHS",
+                     "DAYS_PAST_DUE_WINDOW", "MAX_NEW_TERM", "RATE_CAP", "HARDSHIP_EVIDENCE"]
+    assert answer.eligibility.eligible
+    assert answer.eligibility.loan_version >= 1
+    assert await suite.counts() == before
+
+
+async def test_bad_input_is_refused_with_reasons_and_nothing_written(suite):
+    loan_id = await register_loan(suite)
+    before = await suite.counts()
+    maker = suite.as_role(*MAKER, subject="maker")
+    # Every bad field at once.
+    error = await refused(suite.plans.RequestRestructuring(
+        rpc.RequestRestructuringRequest(request_id="nope", loan_id="bad id", terms=res.PlanTerms(
+            plan_types=[res.PLAN_TYPE_WAIVER, res.PLAN_TYPE_WAIVER], additional_periods=3)),
+        metadata=maker))
+    assert error.code is grpc.StatusCode.INVALID_ARGUMENT
+    assert {"request_id", "loan_id", "hardship", "terms.plan_types[1]",
+            "terms.additional_periods"} <= set(error.fields)
+    # Unknown loan.
+    error = await refused(suite.plans.RequestRestructuring(
+        rpc.RequestRestructuringRequest(request_id=str(uuid.uuid4()), loan_id="L-unknown",
+                                        hardship=HARDSHIP, terms=RATE_CUT), metadata=maker))
+    assert error.code is grpc.StatusCode.NOT_FOUND
+    # A waiver above the outstanding penalty (nothing is overdue yet).
+    waiver = res.PlanTerms(plan_types=[res.PLAN_TYPE_WAIVER], penalty_waiver=cny(1))
+    error = await refused(suite.plans.RequestRestructuring(
+        rpc.RequestRestructuringRequest(request_id=str(uuid.uuid4()), loan_id=loan_id,
+                                        hardship=HARDSHIP, terms=waiver), metadata=maker))
+    assert (error.code, error.reason) == (grpc.StatusCode.FAILED_PRECONDITION,
+                                          "WAIVER_EXCEEDS_OUTSTANDING")
+    # A term beyond the maximum (12 + 49 > 60).
+    long_term = res.PlanTerms(plan_types=[res.PLAN_TYPE_TERM_EXTENSION], additional_periods=49)
+    error = await refused(suite.plans.RequestRestructuring(
+        rpc.RequestRestructuringRequest(request_id=str(uuid.uuid4()), loan_id=loan_id,
+                                        hardship=HARDSHIP, terms=long_term), metadata=maker))
+    assert (error.code, error.reason) == (grpc.StatusCode.FAILED_PRECONDITION,
+                                          "TERM_EXCEEDS_MAXIMUM")
+    assert error.metadata["failed_rules"] == "MAX_NEW_TERM"
+    assert await suite.counts() == before
+
+
+async def test_maker_checker_cannot_be_bypassed(suite):
+    loan_id = await register_loan(suite)
+    plan = await quoted_plan(suite, loan_id)
+    assert plan.state == res.PLAN_STATE_PENDING_APPROVAL
+    assert plan.required_authority == res.AUTHORITY_LEVEL_TEAM_LEAD  # rate cuts never AUTO
+    assert plan.quote.new_annual_rate.value == "0.1200"
+    assert plan.quote.npv_loss.minor_units > 0
+    assert sum(i.principal.minor_units for i in plan.quote.installments) == 1_200_000
+    before = await suite.counts()
+
+    def approve(*roles: str, subject: str, quote_id: str = plan.quote.quote_id):
+        return suite.plans.ApprovePlan(
+            rpc.ApprovePlanRequest(request_id=str(uuid.uuid4()), plan_id=plan.plan_id,
+                                   quote_id=quote_id, reason_codes=["AFFORDABILITY_CONFIRMED"]),
+            metadata=suite.as_role(*roles, subject=subject))
+
+    # The requester cannot approve, even holding a risk manager's role.
+    error = await refused(approve(*RISK, subject="maker"))
+    assert error.reason == "APPROVER_IS_REQUESTER"
+    # A role without the permission is refused before the use case.
+    error = await refused(approve(*MAKER, subject="someone-else"))
+    assert error.code is grpc.StatusCode.PERMISSION_DENIED
+    # A superseded quote id.
+    error = await refused(approve(*TEAM_LEAD, subject="lead", quote_id=str(uuid.uuid4())))
+    assert error.reason == "QUOTE_SUPERSEDED"
+    assert await suite.counts() == before
+    # A signature before approval is refused too.
+    error = await refused(suite.plans.GenerateAgreement(
+        rpc.GenerateAgreementRequest(request_id=str(uuid.uuid4()), plan_id=plan.plan_id),
+        metadata=suite.as_role(*MAKER, subject="maker")))
+    assert error.reason == "PLAN_NOT_APPROVED"
+
+    approved = (await approve(*TEAM_LEAD, subject="lead")).plan
+    assert approved.state == res.PLAN_STATE_APPROVED
+    assert [d.decided_by for d in approved.decisions] == ["lead"]
+    assert await suite.outbox_types() == ["PlanRequested", "PlanApproved"]
+    # A second plan for the same loan is refused while this one is in progress.
+    error = await refused(suite.plans.RequestRestructuring(
+        rpc.RequestRestructuringRequest(request_id=str(uuid.uuid4()), loan_id=loan_id,
+                                        hardship=HARDSHIP, terms=RATE_CUT),
+        metadata=suite.as_role(*MAKER, subject="maker")))
+    assert error.reason == "PLAN_IN_PROGRESS"
+
+
+async def _approved_and_signed(suite, loan_id: str):
+    plan = await quoted_plan(suite, loan_id)
+    await suite.plans.ApprovePlan(
+        rpc.ApprovePlanRequest(request_id=str(uuid.uuid4()), plan_id=plan.plan_id,
+                               quote_id=plan.quote.quote_id),
+        metadata=suite.as_role(*TEAM_LEAD, subject="lead"))
+    agreement = (await suite.plans.GenerateAgreement(
+        rpc.GenerateAgreementRequest(request_id=str(uuid.uuid4()), plan_id=plan.plan_id),
+        metadata=suite.as_role(*MAKER, subject="maker"))).agreement
+    document = await suite.plans.GetAgreementDocument(
+        rpc.GetAgreementDocumentRequest(agreement_id=agreement.agreement_id),
+        metadata=suite.as_role(*MAKER))
+    assert hashlib.sha256(document.content).hexdigest() == agreement.document_sha256
+    assert "补充协议" in document.content.decode()
+    assert plan.plan_id in document.content.decode()
+    signed_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+    def sign(sha: str):
+        request = rpc.RecordSignatureRequest(
+            request_id=str(uuid.uuid4()), plan_id=plan.plan_id,
+            agreement_id=agreement.agreement_id, signed_document_sha256=sha,
+            signer_verification_reference="ekyc-123", channel=res.SIGNATURE_CHANNEL_MOBILE_APP)
+        request.signed_at.FromDatetime(signed_at)
+        return suite.plans.RecordSignature(request, metadata=suite.as_role(*FRONTEND))
+
+    before = await suite.counts()
+    error = await refused(sign("0" * 64))
+    assert error.reason == "DOCUMENT_HASH_MISMATCH"
+    assert await suite.counts() == before
+    signed = (await sign(agreement.document_sha256)).plan
+    assert signed.state == res.PLAN_STATE_ACTIVATING
+    return signed
+
+
+async def _status(suite, plan_id: str):
+    return await suite.plans.GetActivationStatus(
+        rpc.GetActivationStatusRequest(plan_id=plan_id), metadata=suite.as_role(*MAKER))
+
+
+async def _wait(suite, plan_id: str, predicate, timeout: float = 10.0):
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        status = await _status(suite, plan_id)
+        if predicate(status) or asyncio.get_running_loop().time() > deadline:
+            return status
+        await asyncio.sleep(0.05)
+
+
+async def test_activation_retries_while_monitoring_is_down_then_applies(suite):
+    loan_id = await register_loan(suite)
+    plan = await _approved_and_signed(suite, loan_id)
+    await suite.stop_monitoring()
+    status = await _wait(suite, plan.plan_id, lambda s: s.steps[0].attempts >= 3)
+    replaced, paused = status.steps[0], status.steps[1]
+    assert status.state == res.PLAN_STATE_ACTIVATING
+    assert replaced.state == res.ACTIVATION_STEP_STATE_RETRYING
+    assert replaced.last_error_reason == "DEPENDENCY_UNAVAILABLE"
+    assert paused.attempts == 0  # collection is never asked before the schedule is replaced
+    await suite.start_monitoring()
+    status = await _wait(
+        suite, plan.plan_id,
+        lambda s: s.steps[0].last_error_reason != "DEPENDENCY_UNAVAILABLE"
+        or s.state != res.PLAN_STATE_ACTIVATING,
+    )
+    if status.steps[0].last_error_reason == "NOT_IMPLEMENTED":
+        pytest.skip("monitoring LoanService.ReplaceSchedule is not implemented yet (UNIMPLEMENTED);"
+                    " activation keeps retrying it")
+    status = await _wait(suite, plan.plan_id, lambda s: s.steps[0].state in (
+        res.ACTIVATION_STEP_STATE_DONE, res.ACTIVATION_STEP_STATE_FAILED))
+    assert status.steps[0].state == res.ACTIVATION_STEP_STATE_DONE
+    loan = (await suite.loans.GetLoan(monitoring_pb2.GetLoanRequest(loan_id=loan_id),
+                                      metadata=suite.as_role(*FRONTEND))).loan
+    assert [r.plan_id for r in loan.restructurings] == [plan.plan_id]
+    status = await _wait(suite, plan.plan_id, lambda s: s.steps[1].attempts >= 1)
+    if status.steps[1].last_error_reason in ("NOT_IMPLEMENTED", "DEPENDENCY_UNAVAILABLE"):
+        pytest.skip("collection CaseService.PauseCase is not reachable/implemented in this test"
+                    " suite; the schedule step is done and the pause keeps being retried")
+
+
+async def test_activation_refused_when_the_loan_changed_since_the_quote(suite):
+    from postloan.monitoring.v1 import monitoring_pb2_grpc
+
+    loan_id = await register_loan(suite)
+    repayments = monitoring_pb2_grpc.RepaymentServiceStub(suite.monitoring_channel)
+    plan = await quoted_plan(suite, loan_id)
+    # The borrower pays something after the quote: the loan's version moves on.
+    posting = monitoring_pb2.PostRepaymentRequest(
+        request_id=str(uuid.uuid4()), loan_id=loan_id, amount=cny(10_000),
+        channel=mon.REPAYMENT_CHANNEL_APP, external_transaction_id=f"T-{uuid.uuid4().hex[:8]}")
+    posting.paid_at.FromDatetime(dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1))
+    try:
+        await repayments.PostRepayment(posting, metadata=suite.as_role(*FRONTEND))
+    except grpc.aio.AioRpcError as error:
+        if error.code() is grpc.StatusCode.UNIMPLEMENTED:
+            pytest.skip("monitoring RepaymentService.PostRepayment is not implemented yet; it is"
+                        " needed to change the loan's version after the quote")
+        raise
+    await suite.plans.ApprovePlan(
+        rpc.ApprovePlanRequest(request_id=str(uuid.uuid4()), plan_id=plan.plan_id,
+                               quote_id=plan.quote.quote_id),
+        metadata=suite.as_role(*TEAM_LEAD, subject="lead"))
+    agreement = (await suite.plans.GenerateAgreement(
+        rpc.GenerateAgreementRequest(request_id=str(uuid.uuid4()), plan_id=plan.plan_id),
+        metadata=suite.as_role(*MAKER, subject="maker"))).agreement
+    request = rpc.RecordSignatureRequest(
+        request_id=str(uuid.uuid4()), plan_id=plan.plan_id,
+        agreement_id=agreement.agreement_id, signed_document_sha256=agreement.document_sha256,
+        signer_verification_reference="ekyc-123", channel=res.SIGNATURE_CHANNEL_WEB)
+    request.signed_at.FromDatetime(dt.datetime.now(dt.UTC).replace(microsecond=0))
+    await suite.plans.RecordSignature(request, metadata=suite.as_role(*FRONTEND))
+    status = await _wait(suite, plan.plan_id, lambda s: s.state != res.PLAN_STATE_ACTIVATING
+                         or s.steps[0].last_error_reason == "NOT_IMPLEMENTED")
+    if status.steps[0].last_error_reason == "NOT_IMPLEMENTED":
+        pytest.skip("monitoring LoanService.ReplaceSchedule is not implemented yet (UNIMPLEMENTED)")
+    assert status.state == res.PLAN_STATE_ACTIVATION_FAILED
+    assert status.failure_reason == "LOAN_CHANGED_SINCE_QUOTE"
+    assert status.steps[0].state == res.ACTIVATION_STEP_STATE_FAILED
+    assert status.steps[1].attempts == 0  # never half-applied: collection was never asked
+    loan = (await suite.loans.GetLoan(monitoring_pb2.GetLoanRequest(loan_id=loan_id),
+                                      metadata=suite.as_role(*FRONTEND))).loan
+    assert list(loan.restructurings) == []
+    assert (await suite.outbox_types())[-1] == "PlanActivationFailed"
