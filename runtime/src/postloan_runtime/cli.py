@@ -124,6 +124,12 @@ def print_endpoints(suite: object) -> None:
     )
 
 
+# Each service's operator commands live in a module of their own.
+from postloan_runtime.cli_credit_inquiry import register as _register_credit_inquiry  # noqa: E402
+
+_register_credit_inquiry(app)
+
+
 def main() -> None:
     app()
 

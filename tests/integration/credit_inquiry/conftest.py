@@ -6,19 +6,25 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import grpc
 import pytest
 from consent_harness import START, Harness
+from inquiry_harness import START as INQUIRY_START
+from inquiry_harness import CountingBureau, InquiryHarness, SimulatorProcess
 
+from credit_inquiry.adapters.bureau import BureauSettings, GrpcSimulatorBureau
 from credit_inquiry.entrypoints.app import build_app
+from credit_inquiry.service_layer.inquiries import InquirySettings
 from postloan.credit_inquiry.v1 import credit_inquiry_pb2_grpc
-from postloan_runtime.auth import generate_dev_keys
+from postloan_runtime.auth import ServiceIdentity, generate_dev_keys
 from postloan_runtime.clock import ManualClock
 from postloan_runtime.config import ServiceSettings
 from postloan_runtime.db import create_engine
 from postloan_runtime.migrate import upgrade_head
+from postloan_runtime.pii import PiiCipher
 from postloan_runtime.server import start
 from postloan_runtime.telemetry import TelemetryHandle, configure_telemetry
 from postloan_runtime.testing.auth import bearer, token_for
@@ -72,3 +78,77 @@ async def harness(
     finally:
         await engine.dispose()
         await server.stop(grace=0)
+
+
+# --- inquiries: the bureau simulator as a real process -------------------------------------
+
+
+@pytest.fixture(scope="session")
+async def bureau_simulator(
+    ci_keys_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[SimulatorProcess]:
+    """One bureau SIMULATOR process for the session (tests that set faults clear them)."""
+    proc = SimulatorProcess(
+        kind="bureau", keys_dir=ci_keys_dir,
+        log_path=tmp_path_factory.mktemp("ci-bureau") / "bureau.log",
+    )
+    await proc.start()
+    yield proc
+    proc.stop()
+
+
+def fast_bureau_settings(address: str) -> BureauSettings:
+    # Short deadlines and backoff keep failure tests fast; the breaker resets quickly.
+    return BureauSettings(
+        address=address, deadline_seconds=1.0, max_attempts=3, backoff_initial_seconds=0.01,
+        breaker_failure_threshold=3, breaker_reset_seconds=0.5,
+    )
+
+
+@pytest.fixture
+async def inquiry_harness(
+    make_database, ci_keys_dir: Path, ci_telemetry: TelemetryHandle,
+    bureau_simulator: SimulatorProcess, monkeypatch: pytest.MonkeyPatch,
+) -> AsyncIterator[InquiryHarness]:
+    url = await make_database("credit_inquiry")
+    await asyncio.to_thread(upgrade_head, "credit_inquiry", url)
+    monkeypatch.setenv("POSTLOAN_KEYS_DIR", str(ci_keys_dir))
+    monkeypatch.setenv("POSTLOAN_AUTH_TRUSTED_KEYS", str(ci_keys_dir / "trusted.jwks.json"))
+    clock = ManualClock(INQUIRY_START)
+    settings = ServiceSettings(
+        package="credit_inquiry", name="credit-inquiry", database_url=url,
+        grpc_host="127.0.0.1", grpc_port=0, shutdown_grace_seconds=0,
+    )
+    real = GrpcSimulatorBureau(
+        fast_bureau_settings(bureau_simulator.address),
+        ServiceIdentity("credit-inquiry", ci_keys_dir / "credit-inquiry.pem"),
+    )
+    counting = CountingBureau(real)
+    app = build_app(
+        clock, bureau=counting, cipher=PiiCipher.from_file(ci_keys_dir / "pii-keys.json"),
+        settings=InquirySettings(
+            reuse_window=timedelta(days=7), report_retention=timedelta(days=90)
+        ),
+    )
+    app.workers = ()
+    server = await start(app, settings, telemetry=ci_telemetry)
+    engine = create_engine(url, pool_size=2)
+    try:
+        async with grpc.aio.insecure_channel(server.address) as channel:
+            yield InquiryHarness(
+                channel=channel,
+                consents=credit_inquiry_pb2_grpc.ConsentServiceStub(channel),
+                identities=credit_inquiry_pb2_grpc.IdentityVerificationServiceStub(channel),
+                inquiries=credit_inquiry_pb2_grpc.InquiryServiceStub(channel),
+                records=credit_inquiry_pb2_grpc.InquiryRecordServiceStub(channel),
+                clock=clock,
+                engine=engine,
+                keys_dir=ci_keys_dir,
+                bureau=counting,
+                simulator=bureau_simulator,
+                metadata=bearer(token_for(ci_keys_dir, ["credit_officer"], subject="op-7")),
+            )
+    finally:
+        await engine.dispose()
+        await server.stop(grace=0)
+        await real.close()

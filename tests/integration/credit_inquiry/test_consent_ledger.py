@@ -296,13 +296,3 @@ async def test_the_operator_needs_the_permission(harness: Harness) -> None:
         ci.ListConsentsRequest(borrower_id="b-1"), metadata=auditor
     )
     assert list(listed.consents) == []
-
-
-async def test_other_rpcs_stay_unimplemented(harness: Harness) -> None:
-    from postloan.credit_inquiry.v1 import credit_inquiry_pb2_grpc
-
-    stub = credit_inquiry_pb2_grpc.InquiryServiceStub(harness.channel)
-    error = await refused(stub.GetInquiry(
-        ci.GetInquiryRequest(inquiry_id=str(uuid.uuid4())), metadata=harness.metadata
-    ))
-    assert error.code() == grpc.StatusCode.UNIMPLEMENTED

@@ -21,6 +21,8 @@ from credit_inquiry.domain.consent import (
     RevocationReason,
 )
 from credit_inquiry.domain.events import ConsentGranted, ConsentRevoked, DomainEvent
+from credit_inquiry.domain.identity import IdentityMatchOutcome
+from credit_inquiry.domain.inquiry import InquiryOutcome, InquiryType, RecordKind
 from postloan.credit_inquiry.v1 import events_pb2, resources_pb2
 from postloan_runtime.proto_convert import timestamp_to_proto
 
@@ -32,6 +34,10 @@ _PREFIXES: dict[type[StrEnum], tuple[EnumTypeWrapper, str]] = {
     ConsentChannel: (resources_pb2.ConsentChannel, "CONSENT_CHANNEL_"),
     ConsentState: (resources_pb2.ConsentState, "CONSENT_STATE_"),
     RevocationReason: (resources_pb2.RevocationReason, "REVOCATION_REASON_"),
+    IdentityMatchOutcome: (resources_pb2.IdentityMatchOutcome, "IDENTITY_MATCH_OUTCOME_"),
+    InquiryType: (resources_pb2.InquiryType, "INQUIRY_TYPE_"),
+    InquiryOutcome: (resources_pb2.InquiryOutcome, "INQUIRY_OUTCOME_"),
+    RecordKind: (resources_pb2.InquiryRecordKind, "INQUIRY_RECORD_KIND_"),
 }
 
 

@@ -92,12 +92,18 @@ class ConsentRepository:
             )
         )
 
-    async def get(self, consent_id: uuid.UUID, *, for_update: bool = False) -> Consent | None:
+    async def get(
+        self, consent_id: uuid.UUID, *, for_update: bool = False, for_share: bool = False
+    ) -> Consent | None:
         """The consent, or None. ``for_update`` locks its row until the transaction ends
-        (SELECT … FOR UPDATE), so concurrent revocations queue instead of racing."""
+        (SELECT … FOR UPDATE), so concurrent revocations queue instead of racing;
+        ``for_share`` (FOR SHARE) lets concurrent inquiries relying on it proceed together
+        while a revocation waits for them to commit."""
         query = select(consents).where(consents.c.consent_id == consent_id)
         if for_update:
             query = query.with_for_update()
+        elif for_share:
+            query = query.with_for_update(read=True)
         row = (await self._conn.execute(query)).first()
         return _row_to_consent(row) if row is not None else None
 

@@ -2,15 +2,18 @@
 what they and the repositories are written against."""
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Column,
     DateTime,
+    ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 from postloan_runtime.db import new_metadata
 
@@ -78,3 +81,129 @@ Index(
     consents.c.granted_at.desc(),
     consents.c.consent_id.desc(),
 )
+
+# --- identity verifications, reports, inquiries, the record chain (revision 0003) ----------
+
+OUTCOMES_IDENTITY = ("MATCHED", "NAME_MISMATCH", "MOBILE_MISMATCH", "NOT_FOUND")
+INQUIRY_TYPES = ("HARD", "SOFT")
+INQUIRY_OUTCOMES = ("REPORT_RETRIEVED", "REPORT_REUSED", "NO_RECORD")
+RECORD_KINDS = ("BUREAU_QUERY", "REUSE", "REPORT_READ", "REPORT_PURGED", "IDENTITY_MATCH")
+
+# Personal data only encrypted (PiiCipher, context-bound per column) and masked; the resident
+# ID number is found by its blind index (keyed HMAC), never by its clear value.
+identity_verifications = Table(
+    "identity_verifications",
+    metadata,
+    Column("verification_id", UUID(as_uuid=True), primary_key=True),
+    Column("borrower_id", String(128), nullable=False),
+    Column("outcome", String(20), nullable=False),
+    Column("consent_id", UUID(as_uuid=True), ForeignKey("consents.consent_id"), nullable=False),
+    Column("bureau_reference", String(100), nullable=False),
+    Column("name_encrypted", LargeBinary, nullable=False),
+    Column("resident_id_encrypted", LargeBinary, nullable=False),
+    Column("mobile_encrypted", LargeBinary, nullable=False),
+    Column("resident_id_index", String(64), nullable=False),
+    Column("masked_name", String(64), nullable=False),
+    Column("masked_resident_id_number", String(18), nullable=False),
+    Column("masked_mobile", String(11), nullable=False),
+    Column("verified_at", DateTime(timezone=True), nullable=False),
+    Column("requested_by", String(200), nullable=False),
+    CheckConstraint(_one_of("outcome", OUTCOMES_IDENTITY), name="outcome_known"),
+)
+Index(
+    "ix_identity_verifications_borrower",
+    identity_verifications.c.borrower_id,
+    identity_verifications.c.outcome,
+    identity_verifications.c.verified_at.desc(),
+)
+Index("ix_identity_verifications_resident_id", identity_verifications.c.resident_id_index)
+
+# Stored reports: the contract's masked CreditReport, serialized and encrypted (context bound to
+# the report id). Purging drops the body and keeps the row (who retrieved what, when).
+credit_reports = Table(
+    "credit_reports",
+    metadata,
+    Column("report_id", UUID(as_uuid=True), primary_key=True),
+    Column("borrower_id", String(128), nullable=False),
+    Column("bureau_report_number", String(64), nullable=False),
+    Column("reported_at", DateTime(timezone=True), nullable=False),
+    Column("retrieved_at", DateTime(timezone=True), nullable=False),
+    Column("purge_after", DateTime(timezone=True), nullable=False),
+    Column("sections", ARRAY(String(40)), nullable=False),
+    Column("body_encrypted", LargeBinary, nullable=True),
+    Column("purged_at", DateTime(timezone=True), nullable=True),
+    CheckConstraint(
+        "(body_encrypted IS NULL) = (purged_at IS NOT NULL)", name="purged_has_no_body"
+    ),
+)
+Index(
+    "ix_credit_reports_purge_due",
+    credit_reports.c.purge_after,
+    postgresql_where=credit_reports.c.purged_at.is_(None),
+)
+
+inquiries = Table(
+    "inquiries",
+    metadata,
+    Column("inquiry_id", UUID(as_uuid=True), primary_key=True),
+    Column("borrower_id", String(128), nullable=False),
+    Column("loan_id", String(128), nullable=True),
+    Column("purpose", String(40), nullable=False),
+    Column("inquiry_type", String(10), nullable=False),
+    Column("consent_id", UUID(as_uuid=True), ForeignKey("consents.consent_id"), nullable=False),
+    Column("sections", ARRAY(String(40)), nullable=False),
+    Column("outcome", String(20), nullable=False),
+    Column("report_id", UUID(as_uuid=True), ForeignKey("credit_reports.report_id"),
+           nullable=True),
+    Column("reused_inquiry_id", UUID(as_uuid=True), ForeignKey("inquiries.inquiry_id"),
+           nullable=True),
+    Column("score", Integer, nullable=True),
+    Column("model_version", String(64), nullable=True),
+    Column("reason_codes", ARRAY(String(64)), nullable=False),
+    Column("risk_features", JSONB, nullable=True),
+    Column("explanation", JSONB, nullable=True),
+    Column("requested_by", String(200), nullable=False),
+    Column("completed_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint(_one_of("purpose", PURPOSES), name="purpose_known"),
+    CheckConstraint(_one_of("inquiry_type", INQUIRY_TYPES), name="inquiry_type_known"),
+    CheckConstraint(_one_of("outcome", INQUIRY_OUTCOMES), name="outcome_known"),
+    CheckConstraint(
+        "(outcome = 'NO_RECORD') = (report_id IS NULL)", name="report_unless_no_record"
+    ),
+    CheckConstraint(
+        "(outcome = 'REPORT_REUSED') = (reused_inquiry_id IS NOT NULL)", name="reuse_has_source"
+    ),
+)
+Index("ix_inquiries_borrower_completed", inquiries.c.borrower_id, inquiries.c.completed_at.desc())
+# The reuse lookup: a borrower's newest retrieval (reuses, often many, are not scanned).
+Index(
+    "ix_inquiries_borrower_retrieved",
+    inquiries.c.borrower_id,
+    inquiries.c.completed_at.desc(),
+    postgresql_where=inquiries.c.outcome == "REPORT_RETRIEVED",
+)
+
+# The append-only, hash-chained record of every query, reuse, read, purge and identity match.
+# A trigger refuses UPDATE, DELETE and TRUNCATE; the hash chain detects what gets past it.
+inquiry_records = Table(
+    "inquiry_records",
+    metadata,
+    Column("sequence", BigInteger, primary_key=True, autoincrement=False),
+    Column("kind", String(20), nullable=False),
+    Column("borrower_id", String(128), nullable=False),
+    Column("inquiry_id", UUID(as_uuid=True), nullable=True),
+    Column("report_id", UUID(as_uuid=True), nullable=True),
+    Column("purpose", String(40), nullable=True),
+    Column("consent_id", UUID(as_uuid=True), nullable=True),
+    Column("outcome", String(20), nullable=True),
+    Column("actor", String(200), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("note", String(200), nullable=True),
+    Column("record_hash", String(64), nullable=False),
+    Column("previous_hash", String(64), nullable=False),
+    CheckConstraint("sequence >= 1", name="sequence_positive"),
+    CheckConstraint(_one_of("kind", RECORD_KINDS), name="kind_known"),
+)
+Index("ix_inquiry_records_borrower", inquiry_records.c.borrower_id, inquiry_records.c.sequence)
+Index("ix_inquiry_records_actor", inquiry_records.c.actor, inquiry_records.c.sequence)
+Index("ix_inquiry_records_consent", inquiry_records.c.consent_id)

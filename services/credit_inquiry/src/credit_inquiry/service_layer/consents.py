@@ -15,13 +15,16 @@ from datetime import datetime
 from google.protobuf.message import Message
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from credit_inquiry.adapters.inquiry_repository import IdentityRepository
 from credit_inquiry.adapters.protobuf import consent_to_proto, event_to_proto
 from credit_inquiry.adapters.repository import ConsentRepository
 from credit_inquiry.domain.commands import GrantConsent, ListConsents, RevokeConsent
 from credit_inquiry.domain.consent import Consent
+from credit_inquiry.domain.identity import IdentityMatchOutcome
+from credit_inquiry.domain.inquiry import IDENTITY_BORROWER_MISMATCH, IDENTITY_NOT_VERIFIED
 from postloan.credit_inquiry.v1 import credit_inquiry_pb2
 from postloan_runtime.clock import Clock
-from postloan_runtime.errors import NotFound
+from postloan_runtime.errors import FailedPrecondition, NotFound
 from postloan_runtime.idempotency import run_idempotent_in_transaction
 from postloan_runtime.unit_of_work import UnitOfWork
 
@@ -31,6 +34,28 @@ CONSENT = "consent"
 def _record_events(uow: UnitOfWork, consent: Consent) -> None:
     for event in consent.collect_events():
         uow.record_event(event_to_proto(event), ordering_key=consent.borrower_id)
+
+
+async def _check_signer_verification(uow: UnitOfWork, command: GrantConsent) -> None:
+    """When the signer reference names a verification of this service, it must be MATCHED and
+    of the same borrower (IDENTITY_NOT_VERIFIED, IDENTITY_BORROWER_MISMATCH). Other references
+    (external e-KYC or e-signature platforms) are recorded as given."""
+    try:
+        verification_id = uuid.UUID(command.evidence.signer_verification_reference)
+    except ValueError:
+        return
+    verification = await IdentityRepository(uow.connection).get(verification_id)
+    if verification is None:
+        return
+    metadata = {"verification_id": str(verification_id)}
+    if verification.borrower_id != command.borrower_id:
+        raise FailedPrecondition(
+            IDENTITY_BORROWER_MISMATCH, "the verification is of another borrower", metadata
+        )
+    if verification.outcome is not IdentityMatchOutcome.MATCHED:
+        raise FailedPrecondition(
+            IDENTITY_NOT_VERIFIED, "the signer's identity verification did not match", metadata
+        )
 
 
 async def grant_consent(
@@ -48,6 +73,7 @@ async def grant_consent(
     async with UnitOfWork(engine) as uow:
 
         async def record() -> credit_inquiry_pb2.GrantConsentResponse:
+            await _check_signer_verification(uow, command)
             consent = Consent.grant(
                 consent_id=uuid.uuid4(),
                 borrower_id=command.borrower_id,

@@ -1,0 +1,559 @@
+"""Use cases of identity verification, credit inquiries, stored reports and the record chain.
+
+**The inquiry transaction** (docs/credit_inquiry.md). One unit of work does all of it:
+
+1. claim the ``request_id`` (first statement, AIP-155);
+2. read the consent ``FOR SHARE`` and check it covers borrower, purpose and sections *now*; the
+   lock makes a concurrent revocation (``FOR UPDATE``) wait until this transaction ends, so
+   the consent cannot be withdrawn between the check and the record;
+3. answer from a stored report inside the reuse window (post-loan only; no bureau call), or
+   call the bureau **while the transaction is open** (bounded by the adapter's deadline and
+   retries);
+4. store the encrypted report, the inquiry, its chain record (advisory lock, taken last) and
+   InquiryCompleted in the outbox; commit.
+
+A bureau failure raises before anything is written: the transaction rolls back, the
+idempotency key with it, and the caller gets UNAVAILABLE / DEADLINE_EXCEEDED with nothing
+recorded. A retry with the same ``request_id`` sends the bureau the same query id, so the
+bureau bills a retried query once. The price is a database connection (and the consent's share
+lock) held for the bureau call's duration.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Final
+
+from google.protobuf.message import Message
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from credit_inquiry.adapters.bureau import BureauAdapter, bureau_query_id
+from credit_inquiry.adapters.inquiry_protobuf import (
+    explanation_to_json,
+    inquiry_completed,
+    inquiry_to_proto,
+    verification_to_proto,
+)
+from credit_inquiry.adapters.inquiry_repository import (
+    IdentityRepository,
+    InquiryRepository,
+    NewRecord,
+    RecordChain,
+    ReportRepository,
+)
+from credit_inquiry.adapters.repository import ConsentRepository
+from credit_inquiry.domain.consent import ConsentPurpose, ReportSection
+from credit_inquiry.domain.identity import (
+    IdentityVerification,
+    normalize_mobile,
+    normalize_resident_id,
+)
+from credit_inquiry.domain.inquiry import (
+    IDENTITY_NOT_VERIFIED,
+    NO_SCORE,
+    REPORT_PURGED,
+    InquiryOutcome,
+    RecordKind,
+    check_consent,
+    inquiry_type_for,
+    reusable,
+    sections_for,
+)
+from credit_inquiry.domain.inquiry_commands import (
+    ListInquiryRecords,
+    PurgeExpiredReports,
+    RequestInquiry,
+    VerifyIdentity,
+)
+from credit_inquiry.domain.record_chain import GENESIS, ChainCheck, verify_chain
+from credit_inquiry.domain.report import risk_features
+from credit_inquiry.domain.scorecard import DEFAULT_MODEL, ScoringModel
+from postloan.credit_inquiry.v1 import credit_inquiry_pb2, report_pb2
+from postloan_runtime.clock import Clock
+from postloan_runtime.errors import FailedPrecondition, NotFound
+from postloan_runtime.idempotency import run_idempotent_in_transaction
+from postloan_runtime.pii import PiiCipher, mask_id_number, mask_mobile, mask_name
+from postloan_runtime.proto_convert import timestamp_from_proto
+from postloan_runtime.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+NAME_CONTEXT: Final = "credit_inquiry.identity_verifications.name"
+RESIDENT_ID_CONTEXT: Final = "credit_inquiry.identity_verifications.resident_id"
+MOBILE_CONTEXT: Final = "credit_inquiry.identity_verifications.mobile"
+RESIDENT_ID_INDEX_CONTEXT: Final = "resident_id"
+VERIFY_BATCH: Final = 1000
+
+
+def report_context(report_id: uuid.UUID) -> str:
+    """Encryption context of a stored report body: bound to its row."""
+    return f"credit_inquiry.credit_reports.body/{report_id}"
+
+
+@dataclass(frozen=True)
+class ScoringModels:
+    """The active scorecard and every version this process knows."""
+
+    active: ScoringModel
+    by_version: dict[str, ScoringModel] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls) -> ScoringModels:
+        """``POSTLOAN_SCORING_MODEL_FILE`` (JSON, the shape of DEFAULT_MODEL_JSON) becomes the
+        active model; the built-in one stays readable by version."""
+        known = {DEFAULT_MODEL.model_version: DEFAULT_MODEL}
+        path = os.environ.get("POSTLOAN_SCORING_MODEL_FILE")
+        active = DEFAULT_MODEL
+        if path:
+            active = ScoringModel.from_dict(json.loads(Path(path).read_text()))
+            known[active.model_version] = active
+        return cls(active=active, by_version=known)
+
+
+@dataclass(frozen=True)
+class InquirySettings:
+    reuse_window: timedelta = timedelta(days=30)
+    report_retention: timedelta = timedelta(days=365)
+
+    @classmethod
+    def from_env(cls) -> InquirySettings:
+        return cls(
+            reuse_window=timedelta(
+                hours=float(os.environ.get("POSTLOAN_INQUIRY_REUSE_WINDOW_HOURS", "720"))
+            ),
+            report_retention=timedelta(
+                days=float(os.environ.get("POSTLOAN_REPORT_RETENTION_DAYS", "365"))
+            ),
+        )
+
+
+@dataclass
+class InquiryContext:
+    """What the inquiry use cases need (built once at start-up)."""
+
+    engine: AsyncEngine
+    clock: Clock
+    cipher: PiiCipher
+    bureau: BureauAdapter
+    models: ScoringModels
+    settings: InquirySettings
+
+
+# --- identity verification ----------------------------------------------------------------
+
+
+async def verify_identity(
+    ctx: InquiryContext, command: VerifyIdentity, *, request: Message, method: str,
+    operator: str,
+) -> credit_inquiry_pb2.VerifyIdentityResponse:
+    """Match the claimed identity against the bureau under a consent covering
+    IDENTITY_VERIFICATION and BASIC_INFO; record the outcome (also when not matched) with the
+    personal data encrypted, and its chain record."""
+    now = ctx.clock.now()
+    claimed = command.identity
+    async with UnitOfWork(ctx.engine) as uow:
+
+        async def verify() -> credit_inquiry_pb2.VerifyIdentityResponse:
+            conn = uow.connection
+            consent = await ConsentRepository(conn).get(command.consent_id, for_share=True)
+            check_consent(
+                consent,
+                borrower_id=command.borrower_id,
+                purpose=ConsentPurpose.IDENTITY_VERIFICATION,
+                sections=frozenset({ReportSection.BASIC_INFO}),
+                at=now,
+            )
+            match = await ctx.bureau.match_identity(claimed)
+            resident_id = normalize_resident_id(claimed.resident_id_number)
+            mobile = normalize_mobile(claimed.mobile_number)
+            verification = IdentityVerification(
+                verification_id=uuid.uuid4(),
+                borrower_id=command.borrower_id,
+                outcome=match.outcome,
+                masked_name=mask_name(claimed.name),
+                masked_resident_id_number=mask_id_number(resident_id),
+                masked_mobile=mask_mobile(mobile),
+                bureau_reference=match.bureau_reference,
+                consent_id=command.consent_id,
+                verified_at=now,
+                requested_by=operator,
+            )
+            cipher = ctx.cipher
+            await IdentityRepository(conn).add(
+                verification,
+                name_encrypted=cipher.encrypt(claimed.name.strip(), context=NAME_CONTEXT),
+                resident_id_encrypted=cipher.encrypt(resident_id, context=RESIDENT_ID_CONTEXT),
+                mobile_encrypted=cipher.encrypt(mobile, context=MOBILE_CONTEXT),
+                resident_id_index=cipher.blind_index(
+                    resident_id, context=RESIDENT_ID_INDEX_CONTEXT
+                ),
+            )
+            await RecordChain(conn).append(
+                [
+                    NewRecord(
+                        kind=RecordKind.IDENTITY_MATCH,
+                        borrower_id=command.borrower_id,
+                        actor=operator,
+                        recorded_at=now,
+                        purpose=ConsentPurpose.IDENTITY_VERIFICATION.value,
+                        consent_id=command.consent_id,
+                    )
+                ]
+            )
+            log.info("identity verified", extra={"outcome": match.outcome.value})
+            return credit_inquiry_pb2.VerifyIdentityResponse(
+                verification=verification_to_proto(verification)
+            )
+
+        response = await run_idempotent_in_transaction(
+            uow.connection,
+            request_id=command.request_id,
+            method=method,
+            request=request,
+            response_type=credit_inquiry_pb2.VerifyIdentityResponse,
+            effect=verify,
+            now=now,
+        )
+        await uow.commit()
+    return response
+
+
+async def get_verification(ctx: InquiryContext, verification_id: uuid.UUID) -> IdentityVerification:
+    async with ctx.engine.connect() as conn:
+        verification = await IdentityRepository(conn).get(verification_id)
+    if verification is None:
+        raise NotFound("identity verification", str(verification_id))
+    return verification
+
+
+# --- inquiries ----------------------------------------------------------------------------
+
+
+async def request_inquiry(
+    ctx: InquiryContext, command: RequestInquiry, *, request: Message, method: str,
+    operator: str,
+) -> credit_inquiry_pb2.RequestInquiryResponse:
+    """Check the consent and record the inquiry in one transaction (see the module docstring);
+    emits InquiryCompleted."""
+    now = ctx.clock.now()
+    async with UnitOfWork(ctx.engine) as uow:
+
+        async def inquire() -> credit_inquiry_pb2.RequestInquiryResponse:
+            conn = uow.connection
+            consent = await ConsentRepository(conn).get(command.consent_id, for_share=True)
+            consent = check_consent(
+                consent,
+                borrower_id=command.borrower_id,
+                purpose=command.purpose,
+                sections=command.sections,
+                at=now,
+            )
+            sections = sections_for(command.sections, consent)
+            identity = await IdentityRepository(conn).latest_matched(command.borrower_id)
+            if identity is None:
+                raise FailedPrecondition(
+                    IDENTITY_NOT_VERIFIED, "the borrower has no matched identity verification"
+                )
+            inquiries = InquiryRepository(conn)
+            candidate = (
+                await inquiries.latest_retrieval(command.borrower_id)
+                if command.purpose is ConsentPurpose.POST_LOAN_MANAGEMENT
+                else None
+            )
+            values: dict[str, Any] = {
+                "inquiry_id": uuid.uuid4(),
+                "borrower_id": command.borrower_id,
+                "loan_id": command.loan_id,
+                "purpose": command.purpose.value,
+                "inquiry_type": inquiry_type_for(command.purpose).value,
+                "consent_id": consent.consent_id,
+                "sections": sorted(s.value for s in sections),
+                "requested_by": operator,
+                "completed_at": now,
+                "report_id": None,
+                "reused_inquiry_id": None,
+                "score": None,
+                "model_version": None,
+                "reason_codes": [],
+                "risk_features": None,
+                "explanation": None,
+            }
+            if candidate is not None and reusable(
+                candidate, purpose=command.purpose, sections=sections, at=now,
+                window=ctx.settings.reuse_window,
+            ):
+                source = await inquiries.get(candidate.inquiry_id)
+                assert source is not None  # noqa: S101 - just read through a join
+                kind = RecordKind.REUSE
+                values.update(
+                    outcome=InquiryOutcome.REPORT_REUSED.value,
+                    report_id=candidate.report_id,
+                    reused_inquiry_id=candidate.inquiry_id,
+                    score=source.score,
+                    model_version=source.model_version,
+                    reason_codes=list(source.reason_codes),
+                    risk_features=source.risk_features,
+                    explanation=source.explanation,
+                )
+            else:
+                kind = RecordKind.BUREAU_QUERY
+                retrieved = await ctx.bureau.query_report(
+                    query_id=bureau_query_id(command.request_id),
+                    name=ctx.cipher.decrypt(identity.name_encrypted, context=NAME_CONTEXT),
+                    resident_id_number=ctx.cipher.decrypt(
+                        identity.resident_id_encrypted, context=RESIDENT_ID_CONTEXT
+                    ),
+                    purpose=command.purpose,
+                    sections=sections,
+                )
+                if retrieved is None:
+                    values["outcome"] = InquiryOutcome.NO_RECORD.value
+                else:
+                    report_id = uuid.uuid4()
+                    report = retrieved.report
+                    report.report_id = str(report_id)
+                    report.borrower_id = command.borrower_id
+                    purge_after = now + ctx.settings.report_retention
+                    report.purge_after.FromDatetime(purge_after)
+                    body = base64.b64encode(report.SerializeToString()).decode("ascii")
+                    await ReportRepository(conn).add(
+                        report_id=report_id,
+                        borrower_id=command.borrower_id,
+                        bureau_report_number=report.bureau_report_number,
+                        reported_at=timestamp_from_proto(report.reported_at),
+                        retrieved_at=now,
+                        purge_after=purge_after,
+                        sections=sorted(s.value for s in sections),
+                        body_encrypted=ctx.cipher.encrypt(body, context=report_context(report_id)),
+                    )
+                    features = risk_features(retrieved.facts)
+                    model = ctx.models.active
+                    result = model.score(features.score_values())
+                    values.update(
+                        outcome=InquiryOutcome.REPORT_RETRIEVED.value,
+                        report_id=report_id,
+                        score=result.score,
+                        model_version=result.model_version,
+                        reason_codes=list(result.reason_codes),
+                        risk_features=features.to_dict(),
+                        explanation=explanation_to_json(result, model),
+                    )
+            await inquiries.add(**values)
+            row = await inquiries.get(values["inquiry_id"])
+            inquiry = inquiry_to_proto(row)
+            uow.record_event(inquiry_completed(inquiry), ordering_key=command.borrower_id)
+            # Last: the chain lock is held only from here to the commit.
+            await RecordChain(conn).append(
+                [
+                    NewRecord(
+                        kind=kind,
+                        borrower_id=command.borrower_id,
+                        actor=operator,
+                        recorded_at=now,
+                        inquiry_id=values["inquiry_id"],
+                        report_id=values["report_id"],
+                        purpose=command.purpose.value,
+                        consent_id=consent.consent_id,
+                        outcome=values["outcome"],
+                    )
+                ]
+            )
+            log.info(
+                "inquiry recorded",
+                extra={"inquiry_id": str(values["inquiry_id"]), "outcome": values["outcome"]},
+            )
+            return credit_inquiry_pb2.RequestInquiryResponse(inquiry=inquiry)
+
+        response = await run_idempotent_in_transaction(
+            uow.connection,
+            request_id=command.request_id,
+            method=method,
+            request=request,
+            response_type=credit_inquiry_pb2.RequestInquiryResponse,
+            effect=inquire,
+            now=now,
+        )
+        await uow.commit()
+    return response
+
+
+async def get_inquiry_row(ctx: InquiryContext, inquiry_id: uuid.UUID) -> Any:
+    async with ctx.engine.connect() as conn:
+        row = await InquiryRepository(conn).get(inquiry_id)
+    if row is None:
+        raise NotFound("inquiry", str(inquiry_id))
+    return row
+
+
+async def get_score_explanation_row(ctx: InquiryContext, inquiry_id: uuid.UUID) -> Any:
+    row = await get_inquiry_row(ctx, inquiry_id)
+    if row.score is None:
+        raise FailedPrecondition(
+            NO_SCORE, "the inquiry has no score (the bureau had no file)",
+            {"inquiry_id": str(inquiry_id)},
+        )
+    return row
+
+
+def scoring_model(ctx: InquiryContext, version: str | None) -> ScoringModel:
+    if not version:
+        return ctx.models.active
+    model = ctx.models.by_version.get(version)
+    if model is None:
+        raise NotFound("scoring model", version)
+    return model
+
+
+# --- stored reports -----------------------------------------------------------------------
+
+
+async def get_report(
+    ctx: InquiryContext, report_id: uuid.UUID, *, access_reason: str, operator: str
+) -> report_pb2.CreditReport:
+    """Decrypt and return a stored report; the read is recorded on the chain (same
+    transaction: no record, no report)."""
+    now = ctx.clock.now()
+    async with UnitOfWork(ctx.engine) as uow:
+        row = await ReportRepository(uow.connection).get(report_id)
+        if row is None:
+            raise NotFound("report", str(report_id))
+        if row.purged_at is not None:
+            raise FailedPrecondition(
+                REPORT_PURGED, "the report was purged at the end of its retention period",
+                {"report_id": str(report_id)},
+            )
+        body = ctx.cipher.decrypt(row.body_encrypted, context=report_context(report_id))
+        report = report_pb2.CreditReport.FromString(base64.b64decode(body))
+        await RecordChain(uow.connection).append(
+            [
+                NewRecord(
+                    kind=RecordKind.REPORT_READ,
+                    borrower_id=row.borrower_id,
+                    actor=operator,
+                    recorded_at=now,
+                    report_id=report_id,
+                    note=access_reason,
+                )
+            ]
+        )
+        await uow.commit()
+    return report
+
+
+async def purge_expired_reports(
+    ctx: InquiryContext, command: PurgeExpiredReports, *, request: Message, method: str,
+    operator: str,
+) -> credit_inquiry_pb2.PurgeExpiredReportsResponse:
+    """Drop the bodies of reports whose retention ended before ``as_of`` (default now), set-
+    based, one REPORT_PURGED chain record each."""
+    now = ctx.clock.now()
+    as_of = command.as_of or now
+    async with UnitOfWork(ctx.engine) as uow:
+
+        async def purge() -> credit_inquiry_pb2.PurgeExpiredReportsResponse:
+            reports = ReportRepository(uow.connection)
+            due = await reports.lock_due(as_of, command.max_reports or None)
+            await reports.purge([r.report_id for r in due], now)
+            await RecordChain(uow.connection).append(
+                [
+                    NewRecord(
+                        kind=RecordKind.REPORT_PURGED,
+                        borrower_id=r.borrower_id,
+                        actor=operator,
+                        recorded_at=now,
+                        report_id=r.report_id,
+                    )
+                    for r in due
+                ]
+            )
+            remaining = await reports.count_due(as_of)
+            if due:
+                log.info("reports purged", extra={"purged": len(due), "remaining": remaining})
+            return credit_inquiry_pb2.PurgeExpiredReportsResponse(
+                purged_reports=len(due), remaining_reports=remaining
+            )
+
+        response = await run_idempotent_in_transaction(
+            uow.connection,
+            request_id=command.request_id,
+            method=method,
+            request=request,
+            response_type=credit_inquiry_pb2.PurgeExpiredReportsResponse,
+            effect=purge,
+            now=now,
+        )
+        await uow.commit()
+    return response
+
+
+# --- records ------------------------------------------------------------------------------
+
+
+async def list_records(
+    ctx: InquiryContext, query: ListInquiryRecords
+) -> tuple[Sequence[Any], bool]:
+    async with ctx.engine.connect() as conn:
+        rows = await RecordChain(conn).search(
+            borrower_id=query.borrower_id,
+            actor=query.actor,
+            purposes=query.purposes,
+            kinds=query.kinds,
+            outcomes=query.outcomes,
+            consent_id=query.consent_id,
+            recorded_from=query.recorded_from,
+            recorded_until=query.recorded_until,
+            after_sequence=query.after_sequence,
+            limit=query.page_size + 1,
+        )
+    return rows[: query.page_size], len(rows) > query.page_size
+
+
+async def borrower_history(
+    ctx: InquiryContext, borrower_id: str, *, after: tuple[datetime, uuid.UUID] | None,
+    page_size: int,
+) -> tuple[Sequence[Any], bool]:
+    async with ctx.engine.connect() as conn:
+        rows = await InquiryRepository(conn).history(
+            borrower_id, after=after, limit=page_size + 1
+        )
+    return rows[:page_size], len(rows) > page_size
+
+
+async def verify_record_chain(ctx: InquiryContext, first: int, last: int) -> ChainCheck:
+    """Recompute the chain over ``[first, last]`` (``last`` 0 = newest), in batches."""
+    from credit_inquiry.adapters.inquiry_repository import row_to_link
+
+    first = max(first, 1)
+    async with ctx.engine.connect() as conn:
+        chain = RecordChain(conn)
+        newest = await chain.newest_sequence()
+        last = newest if last <= 0 else min(last, newest)
+        if last < first:
+            return ChainCheck(records_checked=0)
+        previous = GENESIS if first == 1 else await chain.hash_of(first - 1)
+        if previous is None:  # the predecessor itself is missing
+            return ChainCheck(0, first - 1, "SEQUENCE_GAP")
+        checked = 0
+        start = first
+        while start <= last:
+            end = min(start + VERIFY_BATCH - 1, last)
+            rows = await chain.range(start, end)
+            result = verify_chain(
+                (row_to_link(r) for r in rows), expected_previous=previous, first_sequence=start
+            )
+            checked += result.records_checked
+            if not result.intact:
+                return ChainCheck(checked, result.first_broken_sequence, result.broken_reason)
+            if len(rows) < end - start + 1:  # rows missing at the end of the batch
+                return ChainCheck(checked, start + len(rows), "SEQUENCE_GAP")
+            previous = rows[-1].record_hash
+            start = end + 1
+    return ChainCheck(checked)
