@@ -435,7 +435,9 @@ class RepaymentServiceServicer:
     def ReverseRepayment(self, request, context):
         """Reverses a repayment (e.g. bounced) and recomputes everything after it. Emits
         RepaymentReversed (and DelinquencyChanged as it follows).
-        FAILED_PRECONDITION reasons: REPAYMENT_ALREADY_REVERSED.
+        FAILED_PRECONDITION reasons: REPAYMENT_ALREADY_REVERSED,
+        REPAYMENT_BEFORE_SCHEDULE_REPLACEMENT (allocated over a schedule a restructuring plan has
+        since replaced; the plan was quoted on it).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

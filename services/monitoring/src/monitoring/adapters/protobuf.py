@@ -117,6 +117,15 @@ def loan_to_proto(loan: Loan) -> resources_pb2.Loan:
     )
     if loan.paid_off_date is not None:
         message.paid_off_date.CopyFrom(date_to_proto(loan.paid_off_date))
+    if loan.last_repayment_date is not None:
+        message.status.last_repayment_date.CopyFrom(date_to_proto(loan.last_repayment_date))
+    for item in loan.restructurings:
+        message.restructurings.add(
+            plan_id=item.plan_id,
+            effective_date=date_to_proto(item.effective_date),
+            schedule_version=item.schedule_version,
+            applied_at=timestamp_to_proto(item.applied_at),
+        )
     return message
 
 

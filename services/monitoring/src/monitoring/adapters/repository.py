@@ -12,12 +12,13 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from monitoring.adapters.tables import installments, loans
+from monitoring.adapters.tables import installments, loans, schedule_replacements
 from monitoring.domain.loans import (
     Classification,
     Installment,
     InstallmentState,
     Loan,
+    LoanRestructuring,
     LoanState,
     LoanTerms,
     PrepaymentRule,
@@ -106,12 +107,28 @@ class LoanRepository:
             select(loans.c.registration_fingerprint).where(loans.c.loan_id == loan_id)
         )
 
-    async def get(self, loan_id: str) -> Loan | None:
-        row = (await self._conn.execute(select(loans).where(loans.c.loan_id == loan_id))).first()
+    async def get(self, loan_id: str, *, for_update: bool = False) -> Loan | None:
+        """The loan with its installments and restructurings; ``for_update`` locks the loan
+        row first (every change to what a loan owes takes that lock, so they serialize)."""
+        query = select(loans).where(loans.c.loan_id == loan_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self._conn.execute(query)).first()
         if row is None:
             return None
         by_loan = await self._installments_of([loan_id])
-        return _loan_from_row(row, by_loan[loan_id])
+        loan = _loan_from_row(row, by_loan[loan_id])
+        if row.plan_id is not None:
+            replaced = await self._conn.execute(
+                select(schedule_replacements)
+                .where(schedule_replacements.c.loan_id == loan_id)
+                .order_by(schedule_replacements.c.applied_at, schedule_replacements.c.plan_id)
+            )
+            loan.restructurings = tuple(
+                LoanRestructuring(r.plan_id, r.effective_date, r.schedule_version, r.applied_at)
+                for r in replaced
+            )
+        return loan
 
     async def list_page(
         self, where: LoanFilter, *, after_loan_id: str | None, limit: int
@@ -199,4 +216,8 @@ def _loan_from_row(row: Any, loan_installments: list[Installment]) -> Loan:
         classification=Classification(row.classification),
         installments=loan_installments,
         paid_off_date=row.paid_off_date,
+        plan_id=row.plan_id,
+        breach_days_past_due=row.breach_days_past_due,
+        base_schedule_version=row.base_schedule_version,
+        last_repayment_date=row.last_repayment_date,
     )

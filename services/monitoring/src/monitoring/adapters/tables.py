@@ -14,10 +14,14 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Numeric,
     String,
     Table,
+    UniqueConstraint,
+    Uuid,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 
 from postloan_runtime.db import new_metadata
 
@@ -120,3 +124,243 @@ installments = Table(
     CheckConstraint("days_past_due >= 0", name="days_past_due_non_negative"),
     CheckConstraint(_one_of("state", INSTALLMENT_STATES), name="state_known"),
 )
+
+# --- repayments and schedule replacements (migration 0003) -----------------------------------
+
+REPAYMENT_STATES = ("POSTED", "REVERSED")
+REPAYMENT_CHANNELS = ("AUTO_DEBIT", "APP", "BANK_TRANSFER", "AGENCY", "OTHER")
+REVERSAL_REASONS = ("BOUNCED", "CHARGEBACK", "POSTING_ERROR")
+ALLOCATION_COMPONENTS = ("PENALTY", "INTEREST", "PRINCIPAL")
+
+# The restructuring plan in force and its breach threshold (the daily cycle reads it to emit
+# ScheduleBreachThresholdCrossed once), the schedule version repayments are replayed over
+# (1, or the latest replacement's) and the value date of the latest repayment.
+loans.append_column(Column("plan_id", String(64), nullable=True))
+loans.append_column(Column("breach_days_past_due", Integer, nullable=True))
+loans.append_column(
+    Column("base_schedule_version", Integer, nullable=False, server_default="1")
+)
+loans.append_column(Column("last_repayment_date", Date, nullable=True))
+loans.append_constraint(
+    CheckConstraint("breach_days_past_due >= 1", name="breach_days_past_due_positive")
+)
+
+repayments = Table(
+    "repayments",
+    metadata,
+    Column("repayment_id", Uuid, primary_key=True),
+    Column(
+        "loan_id", String(64), ForeignKey("loans.loan_id", ondelete="RESTRICT"), nullable=False
+    ),
+    Column("external_transaction_id", String(64), nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("paid_at", DateTime(timezone=True), nullable=False),
+    Column("value_date", Date, nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("state", String(16), nullable=False),
+    # The schedule version it is allocated over; repayments of an earlier base (before a
+    # schedule replacement) are history and are no longer replayed.
+    Column("base_schedule_version", Integer, nullable=False),
+    Column("prepaid_principal_fen", BigInteger, nullable=False, server_default="0"),
+    Column("unapplied_fen", BigInteger, nullable=False, server_default="0"),
+    Column("posted_at", DateTime(timezone=True), nullable=False),
+    Column("reversed_at", DateTime(timezone=True), nullable=True),
+    Column("reversal_reason", String(16), nullable=True),
+    Column("reversal_note", String(500), nullable=True),
+    UniqueConstraint("loan_id", "external_transaction_id"),
+    CheckConstraint("amount_fen > 0", name="amount_positive"),
+    CheckConstraint(
+        "prepaid_principal_fen >= 0 AND unapplied_fen >= 0", name="parts_non_negative"
+    ),
+    CheckConstraint(_one_of("state", REPAYMENT_STATES), name="state_known"),
+    CheckConstraint(_one_of("channel", REPAYMENT_CHANNELS), name="channel_known"),
+    CheckConstraint(
+        "reversal_reason IS NULL OR " + _one_of("reversal_reason", REVERSAL_REASONS),
+        name="reversal_reason_known",
+    ),
+    CheckConstraint(
+        "(state = 'REVERSED') = (reversed_at IS NOT NULL)", name="reversed_at_iff_reversed"
+    ),
+)
+Index(
+    "ix_repayments_loan_id_value_date",
+    repayments.c.loan_id,
+    repayments.c.value_date.desc(),
+    repayments.c.repayment_id.desc(),
+)
+
+repayment_allocations = Table(
+    "repayment_allocations",
+    metadata,
+    Column(
+        "repayment_id",
+        Uuid,
+        ForeignKey("repayments.repayment_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("line", Integer, primary_key=True),
+    Column("loan_id", String(64), nullable=False),
+    Column("schedule_version", Integer, nullable=False),
+    Column("installment_sequence", Integer, nullable=False),
+    Column("component", String(16), nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),
+    CheckConstraint("amount_fen > 0", name="amount_positive"),
+    CheckConstraint(_one_of("component", ALLOCATION_COMPONENTS), name="component_known"),
+)
+Index("ix_repayment_allocations_loan_id", repayment_allocations.c.loan_id)
+
+schedule_replacements = Table(
+    "schedule_replacements",
+    metadata,
+    Column("plan_id", String(64), primary_key=True),
+    Column(
+        "loan_id", String(64), ForeignKey("loans.loan_id", ondelete="RESTRICT"), nullable=False
+    ),
+    Column("schedule_version", Integer, nullable=False),
+    Column("effective_date", Date, nullable=False),
+    Column("annual_rate", Numeric, nullable=False),
+    Column("principal_waived_fen", BigInteger, nullable=False),
+    Column("interest_waived_fen", BigInteger, nullable=False),
+    Column("penalty_waived_fen", BigInteger, nullable=False),
+    Column("breach_days_past_due", Integer, nullable=False),
+    # SHA-256 of the request's content without request_id and expected_loan_version: a repeat
+    # of the plan with the same content returns ``response``; other content is PLAN_ID_CONFLICT.
+    Column("content_fingerprint", String(64), nullable=False),
+    Column("response", LargeBinary, nullable=False),
+    Column("applied_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint(
+        "principal_waived_fen >= 0 AND interest_waived_fen >= 0 AND penalty_waived_fen >= 0",
+        name="waivers_non_negative",
+    ),
+)
+Index(
+    "ix_schedule_replacements_loan_id",
+    schedule_replacements.c.loan_id,
+    schedule_replacements.c.applied_at,
+)
+
+# --- daily cycle, bucket history, early warning (migration 0004) -----------------------------
+
+DAILY_CYCLE_RUN_STATES = ("RUNNING", "COMPLETED", "FAILED")
+DELINQUENCY_CHANGE_CAUSES = ("DAILY_CYCLE", "REPAYMENT", "REVERSAL", "SCHEDULE_REPLACED")
+ALERT_STATES = ("OPEN", "ACKNOWLEDGED", "RESOLVED")
+ALERT_SEVERITIES = ("LOW", "MEDIUM", "HIGH")
+
+# The last business date penalty interest was accrued through (None: nothing accrued yet);
+# the daily cycle accrues from the day after it, so a re-run accrues nothing twice.
+installments.append_column(Column("penalty_accrued_through", Date, nullable=True))
+# The plan whose breach threshold was already reported (ScheduleBreachThresholdCrossed once).
+loans.append_column(Column("breach_reported_plan_id", String(64), nullable=True))
+
+daily_cycle_runs = Table(
+    "daily_cycle_runs",
+    metadata,
+    Column("business_date", Date, primary_key=True),
+    Column("partition_index", Integer, primary_key=True),
+    Column("partition_count", Integer, nullable=False),
+    Column("state", String(16), nullable=False),
+    # DailyCyclePhase number of the last phase completed (0 = none).
+    Column("last_completed_phase", Integer, nullable=False, server_default="0"),
+    # Checkpoint: loans up to this id (in the partition) are done in the current phase.
+    Column("cursor_loan_id", String(64), nullable=True),
+    Column("loans_total", BigInteger, nullable=False, server_default="0"),
+    Column("loans_done", BigInteger, nullable=False, server_default="0"),
+    Column("loans_changed", BigInteger, nullable=False, server_default="0"),
+    Column("events_emitted", BigInteger, nullable=False, server_default="0"),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("completed_at", DateTime(timezone=True), nullable=True),
+    Column("failure_reason", String(64), nullable=True),
+    CheckConstraint("partition_count >= 1", name="partition_count_positive"),
+    CheckConstraint(
+        "partition_index >= 0 AND partition_index < partition_count", name="partition_in_range"
+    ),
+    CheckConstraint(_one_of("state", DAILY_CYCLE_RUN_STATES), name="state_known"),
+)
+
+# One row per change of a loan's bucket; never updated or deleted.
+bucket_history = Table(
+    "bucket_history",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column(
+        "loan_id", String(64), ForeignKey("loans.loan_id", ondelete="RESTRICT"), nullable=False
+    ),
+    Column("business_date", Date, nullable=False),
+    Column("from_bucket", String(16), nullable=False),
+    Column("to_bucket", String(16), nullable=False),
+    Column("days_past_due", Integer, nullable=False),
+    Column("overdue_fen", BigInteger, nullable=False),
+    Column("cause", String(32), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint(_one_of("cause", DELINQUENCY_CHANGE_CAUSES), name="cause_known"),
+)
+Index("ix_bucket_history_loan_id", bucket_history.c.loan_id, bucket_history.c.id)
+
+# Every active loan's bucket at each month end (written by the daily cycle of the month's last
+# day): what roll rates, vintage curves and past-date figures are computed from. Never deleted.
+bucket_month_ends = Table(
+    "bucket_month_ends",
+    metadata,
+    Column("month_end", Date, primary_key=True),
+    Column("loan_id", String(64), primary_key=True),
+    Column("product_code", String(64), nullable=False),
+    Column("disbursement_month", Date, nullable=False),
+    Column("bucket", String(16), nullable=False),
+    Column("days_past_due", Integer, nullable=False),
+    Column("classification", String(32), nullable=False),
+    Column("outstanding_principal_fen", BigInteger, nullable=False),
+)
+Index(
+    "ix_bucket_month_ends_vintage", bucket_month_ends.c.disbursement_month,
+    bucket_month_ends.c.month_end,
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("alert_id", Uuid, primary_key=True),
+    Column("rule_code", String(32), nullable=False),
+    Column("severity", String(8), nullable=False),
+    Column("reason", String(500), nullable=False),
+    # [{"name": …, "value": …, "threshold": …}] — no personal data.
+    Column("evidence", JSONB, nullable=False),
+    Column("borrower_id", String(64), nullable=False),
+    Column("loan_id", String(64), nullable=True),
+    Column("state", String(16), nullable=False),
+    Column("business_date", Date, nullable=False),
+    Column("raised_at", DateTime(timezone=True), nullable=False),
+    Column("acknowledged_at", DateTime(timezone=True), nullable=True),
+    Column("acknowledged_by", String(128), nullable=True),
+    Column("resolved_at", DateTime(timezone=True), nullable=True),
+    Column("resolved_by", String(128), nullable=True),
+    Column("resolution", String(32), nullable=True),
+    Column("resolution_note", String(500), nullable=True),
+    # Loan id, or "" for borrower-level alerts: at most one unresolved alert per rule and subject.
+    Column("subject", String(64), nullable=False),
+    CheckConstraint(_one_of("state", ALERT_STATES), name="state_known"),
+    CheckConstraint(_one_of("severity", ALERT_SEVERITIES), name="severity_known"),
+)
+Index(
+    "uq_alerts_unresolved", alerts.c.rule_code, alerts.c.borrower_id, alerts.c.subject,
+    unique=True, postgresql_where=alerts.c.state != "RESOLVED",
+)
+Index("ix_alerts_raised", alerts.c.raised_at.desc(), alerts.c.alert_id)
+
+# Credit-inquiry signals per borrower (from InquiryCompleted events), for early warning and the
+# after-payoff review.
+borrower_inquiries = Table(
+    "borrower_inquiries",
+    metadata,
+    Column("inquiry_id", String(64), primary_key=True),
+    Column("borrower_id", String(64), nullable=False),
+    Column("completed_at", DateTime(timezone=True), nullable=False),
+    Column("business_date", Date, nullable=False),
+    Column("hard", Integer, nullable=False),
+    Column("score", Integer, nullable=True),
+    Column("inquiries_1m", Integer, nullable=True),
+    Column("inquiries_3m", Integer, nullable=True),
+)
+Index("ix_borrower_inquiries_borrower", borrower_inquiries.c.borrower_id,
+      borrower_inquiries.c.completed_at)

@@ -165,6 +165,16 @@ class LoanRegistered:
     first_installment_fen: int
 
 
+@dataclass(frozen=True)
+class LoanRestructuring:
+    """A schedule replacement applied to a loan (``applied_at`` UTC)."""
+
+    plan_id: str
+    effective_date: dt.date
+    schedule_version: int
+    applied_at: dt.datetime
+
+
 @dataclass
 class Loan:
     """The loan aggregate. ``version`` starts at 1 and increases with every change to what the
@@ -186,6 +196,14 @@ class Loan:
     installments: list[Installment]
     paid_off_date: dt.date | None = None
     events: list[LoanRegistered] = field(default_factory=list, compare=False, repr=False)
+    # Repayments and restructuring (migration 0003): the plan in force and its breach
+    # threshold, the schedule version repayments are replayed over, the latest value date,
+    # and the restructurings applied, oldest first.
+    plan_id: str | None = None
+    breach_days_past_due: int | None = None
+    base_schedule_version: int = FIRST_SCHEDULE_VERSION
+    last_repayment_date: dt.date | None = None
+    restructurings: tuple[LoanRestructuring, ...] = ()
 
     @property
     def current_installments(self) -> list[Installment]:

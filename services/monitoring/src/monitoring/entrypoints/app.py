@@ -9,7 +9,13 @@ import grpc
 
 from monitoring.adapters.tables import metadata
 from monitoring.domain.loans import DEFAULT_RATE_CAP
+from monitoring.entrypoints.daily_cycle import (
+    BucketHistoryMixin,
+    DailyCycleServicer,
+    daily_cycle_policy_from_env,
+)
 from monitoring.entrypoints.loans import LoanServicer
+from monitoring.entrypoints.repayments import RepaymentServicer
 from monitoring.service_layer.loans import LoanPolicy
 from postloan.monitoring.v1 import monitoring_pb2, monitoring_pb2_grpc
 from postloan_runtime.app import RunningService, ServiceApp
@@ -31,15 +37,30 @@ def loan_policy_from_env() -> LoanPolicy:
     return LoanPolicy(rate_cap=cap)
 
 
+class MonitoringLoanServicer(BucketHistoryMixin, LoanServicer):
+    """LoanService: the loan servicer's RPCs plus ListBucketHistory."""
+
+
 def build_app(*, policy: LoanPolicy | None = None, clock: Clock | None = None) -> ServiceApp:
     """The monitoring service; ``policy`` defaults to the environment's, ``clock`` to the system
     clock (tests and the demo pass their own)."""
 
     def register(server: grpc.aio.Server, running: RunningService) -> None:
-        loan_servicer = LoanServicer(
-            running, clock=clock, policy=policy or loan_policy_from_env()
+        loan_policy = policy or loan_policy_from_env()
+        loan_servicer = MonitoringLoanServicer(running, clock=clock, policy=loan_policy)
+        add_servicers(
+            server,
+            monitoring_pb2,
+            monitoring_pb2_grpc,
+            {
+                "LoanService": loan_servicer,
+                "RepaymentService": RepaymentServicer(running, clock=clock),
+                "DailyCycleService": DailyCycleServicer(
+                    running, clock=clock,
+                    policy=daily_cycle_policy_from_env(loan_policy.rate_cap),
+                ),
+            },
         )
-        add_servicers(server, monitoring_pb2, monitoring_pb2_grpc, {"LoanService": loan_servicer})
         add_event_feed(server, running)
 
     return ServiceApp(

@@ -1,7 +1,7 @@
 """The LoanService servicer: validates each request into a command (INVALID_ARGUMENT with every
 bad field, before any database work), calls the use case and maps the result to protobuf.
 
-RPCs not implemented here (ListBucketHistory, ReplaceSchedule) fall through to the generated
+RPCs not implemented here (ListBucketHistory) fall through to the generated
 base servicer and answer UNIMPLEMENTED."""
 
 from __future__ import annotations
@@ -324,4 +324,17 @@ class LoanServicer(monitoring_pb2_grpc.LoanServiceServicer):
             installments=protobuf.scheduled_to_proto(computed.installments, terms.currency),
             total_interest=fen_to_proto(computed.total_interest_fen, terms.currency),
             annualized_cost=decimal_to_proto(computed.annualized_cost),
+        )
+
+    async def ReplaceSchedule(  # noqa: N802
+        self, request: monitoring_pb2.ReplaceScheduleRequest, context: grpc.aio.ServicerContext
+    ) -> monitoring_pb2.ReplaceScheduleResponse:
+        # Imported here: the validation module reuses this module's field helpers.
+        from monitoring.entrypoints.schedule_replacement import replace_schedule_command
+        from monitoring.service_layer.schedule_replacement import replace_schedule
+
+        command = replace_schedule_command(request)
+        return await replace_schedule(
+            self._running.engine, command, request, clock=self._clock,
+            rate_cap=self._policy.rate_cap,
         )

@@ -1,0 +1,190 @@
+"""Early-warning rules over a borrower's signals. Plain Python (no grpc, no sqlalchemy).
+
+Each rule looks at plain facts (installments with due and paid dates, credit-inquiry results)
+and returns the alert to raise, if any, with severity, a plain-language reason and evidence (no
+personal data). The service raises at most one unresolved alert per rule and subject.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+
+class Severity(StrEnum):
+    LOW = "LOW"
+    MEDIUM = "MEDIUM"
+    HIGH = "HIGH"
+
+
+class AlertState(StrEnum):
+    OPEN = "OPEN"
+    ACKNOWLEDGED = "ACKNOWLEDGED"
+    RESOLVED = "RESOLVED"
+
+
+class Rule(StrEnum):
+    PARTIAL_PAYMENT = "PARTIAL_PAYMENT"
+    LATE_STREAK = "LATE_STREAK"
+    PAYMENT_DAY_DRIFT = "PAYMENT_DAY_DRIFT"
+    FIRST_PAYMENT_DEFAULT = "FIRST_PAYMENT_DEFAULT"
+    INQUIRY_SPIKE = "INQUIRY_SPIKE"
+    SCORE_DROP = "SCORE_DROP"
+
+
+class Reasons:
+    """FAILED_PRECONDITION reasons of EarlyWarningService, as documented in monitoring.proto."""
+
+    ALERT_NOT_OPEN = "ALERT_NOT_OPEN"
+    ALERT_ALREADY_RESOLVED = "ALERT_ALREADY_RESOLVED"
+
+
+@dataclass(frozen=True)
+class EarlyWarningPolicy:
+    """Thresholds of the rules (days, counts, score points)."""
+
+    first_payment_default_days: int = 30
+    late_streak_length: int = 3
+    payment_day_drift_days: int = 5
+    payment_day_drift_window: int = 3
+    inquiry_spike_1m: int = 4
+    score_drop_points: int = 50
+
+
+@dataclass(frozen=True)
+class Evidence:
+    name: str
+    value: str
+    threshold: str
+
+
+@dataclass(frozen=True)
+class AlertDraft:
+    """An alert a rule wants raised."""
+
+    rule: Rule
+    severity: Severity
+    reason: str
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class PaidInstallment:
+    """An installment as early warning sees it: when due, when settled (None = not yet), how
+    much of it was paid (fen) and whether it is past due now."""
+
+    sequence: int
+    due_date: dt.date
+    paid_on: dt.date | None
+    paid_fen: int
+    due_fen: int
+
+
+def first_payment_default(days_past_due: int, oldest_sequence: int, schedule_version: int,
+                          policy: EarlyWarningPolicy) -> AlertDraft | None:
+    """The very first installment is ``first_payment_default_days`` or more past due."""
+    if schedule_version != 1 or oldest_sequence != 1:
+        return None
+    if days_past_due < policy.first_payment_default_days:
+        return None
+    return AlertDraft(
+        Rule.FIRST_PAYMENT_DEFAULT, Severity.HIGH,
+        "the first installment has not been paid",
+        (Evidence("days_past_due", str(days_past_due), str(policy.first_payment_default_days)),),
+    )
+
+
+def late_streak(
+    installments: Sequence[PaidInstallment], grace_days: int, policy: EarlyWarningPolicy
+) -> AlertDraft | None:
+    """The last ``late_streak_length`` settled installments were all paid after their grace."""
+    settled = sorted((i for i in installments if i.paid_on), key=lambda i: i.sequence)
+    streak = 0
+    for item in reversed(settled):
+        assert item.paid_on is not None  # noqa: S101 - filtered
+        if item.paid_on > item.due_date + dt.timedelta(days=grace_days):
+            streak += 1
+        else:
+            break
+    if streak < policy.late_streak_length:
+        return None
+    return AlertDraft(
+        Rule.LATE_STREAK, Severity.MEDIUM, "several installments in a row were paid late",
+        (Evidence("late_payment_streak", str(streak), str(policy.late_streak_length)),),
+    )
+
+
+def payment_day_drift(
+    installments: Sequence[PaidInstallment], policy: EarlyWarningPolicy
+) -> AlertDraft | None:
+    """Payments come later and later: over the last ``payment_day_drift_window`` settled
+    installments the delay after the due date grew each time and by at least
+    ``payment_day_drift_days`` in total."""
+    settled = sorted((i for i in installments if i.paid_on), key=lambda i: i.sequence)
+    window = settled[-policy.payment_day_drift_window:]
+    if len(window) < policy.payment_day_drift_window:
+        return None
+    delays = [(i.paid_on - i.due_date).days for i in window]  # type: ignore[operator]
+    growing = all(b > a for a, b in zip(delays, delays[1:], strict=False))
+    drift = delays[-1] - delays[0]
+    if not growing or drift < policy.payment_day_drift_days:
+        return None
+    return AlertDraft(
+        Rule.PAYMENT_DAY_DRIFT, Severity.LOW, "payments arrive later after each due date",
+        (Evidence("payment_delay_days", ",".join(str(d) for d in delays),
+                  f"+{policy.payment_day_drift_days}"),),
+    )
+
+
+def partial_payment(
+    item: PaidInstallment, business_date: dt.date, tolerance_fen: int
+) -> AlertDraft | None:
+    """A due installment was paid in part only (more than the tolerance still unpaid)."""
+    if item.paid_on is not None or item.due_date > business_date or item.paid_fen <= 0:
+        return None
+    if item.due_fen - item.paid_fen <= tolerance_fen:
+        return None
+    return AlertDraft(
+        Rule.PARTIAL_PAYMENT, Severity.LOW, "a due installment was paid in part only",
+        (Evidence("paid_fen", str(item.paid_fen), str(item.due_fen)),),
+    )
+
+
+@dataclass(frozen=True)
+class InquirySignal:
+    """A completed credit inquiry's facts (from credit_inquiry's InquiryCompleted)."""
+
+    score: int | None
+    inquiries_1m: int | None
+
+
+SCORE_UNKNOWN: Final = None
+
+
+def inquiry_spike(signal: InquirySignal, policy: EarlyWarningPolicy) -> AlertDraft | None:
+    """Many recent hard inquiries elsewhere (multi-lending)."""
+    if signal.inquiries_1m is None or signal.inquiries_1m < policy.inquiry_spike_1m:
+        return None
+    return AlertDraft(
+        Rule.INQUIRY_SPIKE, Severity.MEDIUM, "many credit inquiries in the last month",
+        (Evidence("inquiries_last_1_month", str(signal.inquiries_1m),
+                  str(policy.inquiry_spike_1m)),),
+    )
+
+
+def score_drop(
+    previous_score: int | None, signal: InquirySignal, policy: EarlyWarningPolicy
+) -> AlertDraft | None:
+    """The score fell by at least ``score_drop_points`` since the previous inquiry."""
+    if previous_score is None or signal.score is None:
+        return None
+    drop = previous_score - signal.score
+    if drop < policy.score_drop_points:
+        return None
+    return AlertDraft(
+        Rule.SCORE_DROP, Severity.HIGH, "the credit score dropped sharply",
+        (Evidence("score_drop_points", str(drop), str(policy.score_drop_points)),),
+    )

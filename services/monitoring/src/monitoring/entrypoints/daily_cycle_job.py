@@ -1,0 +1,48 @@
+"""Run the daily cycle straight against the database, without the gRPC server (batch
+schedulers, the crash tests and the benchmark):
+
+    python -m monitoring.entrypoints.daily_cycle_job --database-url URL --business-date 2024-06-30
+        [--partition-index 0 --partition-count 1 --batch-size 5000]
+
+Operators normally use ``postloan daily-cycle`` (the RunDailyCycle RPC) instead."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+
+from monitoring.service_layer.daily_cycle import DailyCyclePolicy, run_daily_cycle
+from postloan_runtime.clock import SystemClock
+from postloan_runtime.db import create_engine
+
+
+async def _main(args: argparse.Namespace) -> None:
+    engine = create_engine(args.database_url, pool_size=2)
+    try:
+        async for progress in run_daily_cycle(
+            engine,
+            dt.date.fromisoformat(args.business_date),
+            args.partition_index,
+            args.partition_count,
+            clock=SystemClock(),
+            policy=DailyCyclePolicy(batch_size=args.batch_size),
+        ):
+            print(f"{progress.phase.name} {progress.loans_done}/{progress.loans_total}",
+                  flush=True)
+    finally:
+        await engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--business-date", required=True)
+    parser.add_argument("--partition-index", type=int, default=0)
+    parser.add_argument("--partition-count", type=int, default=1)
+    parser.add_argument("--batch-size", type=int, default=5000)
+    asyncio.run(_main(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,340 @@
+"""The daily cycle of one business date for one partition: set-based, idempotent, resumable.
+
+Shape of a run:
+1. A session advisory lock on (business date, partition) held by a dedicated connection: a
+   second caller is refused (DAILY_CYCLE_ALREADY_RUNNING); a crashed caller's lock dies with its
+   connection.
+2. The run row (``daily_cycle_runs``) is created or resumed; order of business dates and the
+   partition count are checked.
+3. Batches of up to ``batch_size`` loans (a loan-id range of the partition, after the run's
+   cursor): ONE set-based statement accrues penalty, ages installments, recomputes days past
+   due, bucket and classification, writes loans, installments, bucket history and month-end
+   buckets, and returns what changed; the events (built in Python for the whole batch), the
+   alerts and the run's new cursor are written in the SAME transaction. A crash loses at most
+   the batch in flight, which the next run redoes; a completed batch is never redone.
+4. The run is marked COMPLETED; a repeat of a completed date changes and emits nothing.
+
+Event and alert ids are derived from what they describe, so a resumed run writes the same ids
+a clean run would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from monitoring.adapters import daily_cycle_sql as sql
+from monitoring.adapters.daily_cycle_events import change_events, due_soon_event
+from monitoring.domain.daily_cycle import Phase, Reasons, RunRecord, RunState, check_can_run
+from monitoring.domain.delinquency import DelinquencyPolicy
+from monitoring.service_layer import early_warning
+from postloan_runtime.clock import Clock
+from postloan_runtime.errors import FailedPrecondition
+from postloan_runtime.events.outbox import DomainEventRecord, append_events
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 5000
+
+
+@dataclass(frozen=True)
+class DailyCyclePolicy:
+    """Deployment settings of the daily cycle."""
+
+    delinquency: DelinquencyPolicy = field(default_factory=DelinquencyPolicy)
+    early_warning: early_warning.EarlyWarningPolicy = field(
+        default_factory=early_warning.EarlyWarningPolicy
+    )
+    batch_size: int = DEFAULT_BATCH_SIZE
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One progress report: the run as stored, the phase in progress and how far it got."""
+
+    run: RunRecord
+    phase: Phase
+    loans_done: int
+    loans_total: int
+
+
+def _lock_key(business_date: dt.date, partition_index: int) -> int:
+    digest = hashlib.sha256(f"daily-cycle|{business_date}|{partition_index}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+_RUN_COLUMNS = (
+    "business_date, partition_index, partition_count, state, last_completed_phase, "
+    "cursor_loan_id, loans_total, loans_done, loans_changed, events_emitted, started_at, "
+    "completed_at, failure_reason"
+)
+
+
+def _run_from_row(row: Any) -> RunRecord:
+    m = row._mapping
+    return RunRecord(
+        business_date=m["business_date"],
+        partition_index=m["partition_index"],
+        partition_count=m["partition_count"],
+        state=RunState(m["state"]),
+        last_completed_phase=Phase(m["last_completed_phase"]),
+        cursor_loan_id=m["cursor_loan_id"],
+        loans_total=m["loans_total"],
+        loans_done=m["loans_done"],
+        loans_changed=m["loans_changed"],
+        events_emitted=m["events_emitted"],
+        started_at=m["started_at"],
+        completed_at=m["completed_at"],
+        failure_reason=m["failure_reason"],
+    )
+
+
+async def _get_run(conn: AsyncConnection, day: dt.date, partition_index: int) -> RunRecord | None:
+    row = (await conn.execute(
+        text(f"SELECT {_RUN_COLUMNS} FROM daily_cycle_runs "
+             "WHERE business_date = :d AND partition_index = :p"),
+        {"d": day, "p": partition_index},
+    )).first()
+    return _run_from_row(row) if row else None
+
+
+async def runs_of_date(engine: AsyncEngine, day: dt.date) -> list[RunRecord]:
+    async with engine.connect() as conn:
+        rows = (await conn.execute(
+            text(f"SELECT {_RUN_COLUMNS} FROM daily_cycle_runs WHERE business_date = :d "
+                 "ORDER BY partition_index"),
+            {"d": day},
+        )).all()
+    return [_run_from_row(r) for r in rows]
+
+
+async def last_completed_date(engine: AsyncEngine) -> dt.date | None:
+    """The latest business date whose every partition completed."""
+    async with engine.connect() as conn:
+        return await conn.scalar(text(
+            "SELECT max(business_date) FROM ("
+            " SELECT business_date, min(partition_count) AS k, count(*) AS n,"
+            "  bool_and(state = 'COMPLETED') AS done"
+            " FROM daily_cycle_runs GROUP BY business_date) d WHERE done AND n = k"
+        ))
+
+
+async def list_runs(
+    engine: AsyncEngine, *, after: tuple[dt.date, int] | None, page_size: int
+) -> tuple[list[RunRecord], bool]:
+    """Runs newest business date first (then by partition), one page after ``after``."""
+    where = ""
+    params: dict[str, Any] = {"n": page_size + 1}
+    if after is not None:
+        where = ("WHERE business_date < :ad OR (business_date = :ad AND partition_index > :ap)")
+        params.update(ad=after[0], ap=after[1])
+    async with engine.connect() as conn:
+        rows = (await conn.execute(
+            text(f"SELECT {_RUN_COLUMNS} FROM daily_cycle_runs {where} "
+                 "ORDER BY business_date DESC, partition_index LIMIT :n"),
+            params,
+        )).all()
+    runs = [_run_from_row(r) for r in rows]
+    return runs[:page_size], len(runs) > page_size
+
+
+async def _start_or_resume(
+    conn: AsyncConnection,
+    day: dt.date,
+    partition_index: int,
+    partition_count: int,
+    now: dt.datetime,
+) -> RunRecord:
+    async with conn.begin():
+        # One run-table writer at a time while the order is checked.
+        await conn.execute(text("LOCK TABLE daily_cycle_runs IN SHARE ROW EXCLUSIVE MODE"))
+        same = (await conn.execute(
+            text(f"SELECT {_RUN_COLUMNS} FROM daily_cycle_runs WHERE business_date = :d"),
+            {"d": day},
+        )).all()
+        latest_other = await conn.scalar(
+            text("SELECT max(business_date) FROM daily_cycle_runs WHERE business_date <> :d"),
+            {"d": day},
+        )
+        unfinished = await conn.scalar(
+            text("SELECT min(business_date) FROM daily_cycle_runs "
+                 "WHERE business_date < :d AND state <> 'COMPLETED'"),
+            {"d": day},
+        )
+        existing = [_run_from_row(r) for r in same]
+        mine = next((r for r in existing if r.partition_index == partition_index), None)
+        if (
+            mine is not None and mine.state is RunState.COMPLETED
+            and mine.partition_count == partition_count
+        ):
+            return mine
+        check_can_run(day, partition_count, existing, latest_other, unfinished)
+        params = {"pi": partition_index, "partition_index": partition_index,
+                  "partition_count": partition_count, "d": day, "now": now}
+        if mine is None:
+            total = await conn.scalar(sql.partition_size_sql(), params)
+            await conn.execute(
+                text("INSERT INTO daily_cycle_runs (business_date, partition_index, "
+                     "partition_count, state, loans_total, started_at, updated_at) "
+                     "VALUES (:d, :pi, :partition_count, 'RUNNING', :total, :now, :now)"),
+                {**params, "total": total},
+            )
+        else:
+            await conn.execute(
+                text("UPDATE daily_cycle_runs SET state = 'RUNNING', failure_reason = NULL, "
+                     "updated_at = :now WHERE business_date = :d AND partition_index = :pi"),
+                params,
+            )
+        run = await _get_run(conn, day, partition_index)
+        assert run is not None  # noqa: S101 - written above
+        return run
+
+
+async def _run_batch(
+    conn: AsyncConnection,
+    policy: DailyCyclePolicy,
+    day: dt.date,
+    partition_index: int,
+    partition_count: int,
+    after: str,
+    now: dt.datetime,
+) -> tuple[str, int, int, int] | None:
+    """One batch in one transaction; (new cursor, loans, loans changed, events) or None when
+    the partition has no loans left after ``after``."""
+    base = {"after": after, "partition_index": partition_index,
+            "partition_count": partition_count, "batch_size": policy.batch_size}
+    async with conn.begin():
+        bounds = (await conn.execute(sql.batch_bounds_sql(), base)).one()
+        if not bounds.n:
+            return None
+        delinquency = policy.delinquency
+        rows = (await conn.execute(
+            sql.batch_sql(delinquency, day),
+            {"ids": list(bounds.ids), "d": day, "now": now,
+             "tolerance": delinquency.tolerance_fen, "rate_cap": delinquency.rate_cap,
+             "fpd_days": policy.early_warning.first_payment_default_days},
+        )).mappings().all()
+        events: list[DomainEventRecord] = []
+        changed = 0
+        fpd_rows = []
+        for row in rows:
+            if row["kind"] == "S":
+                events.append(due_soon_event(row, day))
+                continue
+            changed += 1
+            events.extend(change_events(row, day))
+            if early_warning.is_first_payment_default(row, policy.early_warning):
+                fpd_rows.append(row)
+        events.extend(
+            await early_warning.raise_first_payment_defaults(
+                conn, fpd_rows, day, now, policy.early_warning
+            )
+        )
+        await append_events(conn, events)
+        await conn.execute(
+            text("UPDATE daily_cycle_runs SET cursor_loan_id = :upto, "
+                 "loans_done = loans_done + :n, loans_changed = loans_changed + :changed, "
+                 "events_emitted = events_emitted + :events, updated_at = :now, "
+                 "last_completed_phase = 0 "
+                 "WHERE business_date = :d AND partition_index = :pi"),
+            {"upto": bounds.upto, "n": bounds.n, "changed": changed, "events": len(events),
+             "now": now, "d": day, "pi": partition_index},
+        )
+    return bounds.upto, bounds.n, changed, len(events)
+
+
+async def run_daily_cycle(
+    engine: AsyncEngine,
+    business_date: dt.date,
+    partition_index: int,
+    partition_count: int,
+    *,
+    clock: Clock,
+    policy: DailyCyclePolicy = DailyCyclePolicy(),  # noqa: B008 - frozen
+) -> AsyncIterator[Progress]:
+    """Run (or resume) the daily cycle of ``business_date`` for one partition, yielding progress
+    after every batch and a last report with the run COMPLETED. A completed run yields its
+    record once and changes nothing."""
+    async with engine.connect() as lock_conn:
+        locked = await lock_conn.scalar(
+            text("SELECT pg_try_advisory_lock(:k)"),
+            {"k": _lock_key(business_date, partition_index)},
+        )
+        await lock_conn.commit()
+        if not locked:
+            raise FailedPrecondition(
+                Reasons.DAILY_CYCLE_ALREADY_RUNNING,
+                "another caller is running this business date and partition",
+                metadata={"business_date": business_date.isoformat(),
+                          "partition_index": str(partition_index)},
+            )
+        try:
+            async for progress in _run_locked(
+                engine, business_date, partition_index, partition_count, clock, policy
+            ):
+                yield progress
+        finally:
+            await lock_conn.execute(
+                text("SELECT pg_advisory_unlock(:k)"),
+                {"k": _lock_key(business_date, partition_index)},
+            )
+            await lock_conn.commit()
+
+
+async def _run_locked(
+    engine: AsyncEngine,
+    day: dt.date,
+    partition_index: int,
+    partition_count: int,
+    clock: Clock,
+    policy: DailyCyclePolicy,
+) -> AsyncIterator[Progress]:
+    async with engine.connect() as conn:
+        run = await _start_or_resume(conn, day, partition_index, partition_count, clock.now())
+        if run.state is RunState.COMPLETED:
+            yield Progress(run, Phase.EVENTS, run.loans_done, run.loans_total)
+            return
+        cursor = run.cursor_loan_id or ""
+        done, total = run.loans_done, max(run.loans_total, run.loans_done)
+        yield Progress(run, Phase.DELINQUENCY, done, total)
+        try:
+            while True:
+                result = await _run_batch(
+                    conn, policy, day, partition_index, partition_count, cursor, clock.now()
+                )
+                if result is None:
+                    break
+                cursor, n, _, _ = result
+                done += n
+                total = max(total, done)
+                run = await _get_run(conn, day, partition_index)  # type: ignore[assignment]
+                await conn.commit()
+                yield Progress(run, Phase.DELINQUENCY, done, total)
+            async with conn.begin():
+                await conn.execute(
+                    text("UPDATE daily_cycle_runs SET state = 'COMPLETED', "
+                         "last_completed_phase = :phase, completed_at = :now, updated_at = :now "
+                         "WHERE business_date = :d AND partition_index = :pi"),
+                    {"phase": int(Phase.EVENTS), "now": clock.now(), "d": day,
+                     "pi": partition_index},
+                )
+                run = await _get_run(conn, day, partition_index)  # type: ignore[assignment]
+        except Exception:
+            logger.exception("daily cycle batch failed")
+            await conn.rollback()
+            async with conn.begin():
+                await conn.execute(
+                    text("UPDATE daily_cycle_runs SET state = 'FAILED', "
+                         "failure_reason = 'BATCH_FAILED', updated_at = :now "
+                         "WHERE business_date = :d AND partition_index = :pi"),
+                    {"now": clock.now(), "d": day, "pi": partition_index},
+                )
+            raise
+        yield Progress(run, Phase.EVENTS, done, total)

@@ -1,0 +1,1 @@
+"""Test and benchmark helpers of monitoring (not used by the service itself)."""

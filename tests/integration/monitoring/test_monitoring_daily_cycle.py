@@ -1,0 +1,234 @@
+"""The daily cycle on real PostgreSQL: the set-based SQL agrees with the domain rules for every
+loan; a second run of a date changes and emits nothing; 2 partitions give what 1 gives; a run
+killed with SIGKILL mid-way and restarted ends with the same state and events as a clean run;
+refusals (order of dates, partition count, concurrent caller)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from monitoring.domain.delinquency import (
+    DEFAULT_BUCKETS,
+    InstallmentArrears,
+    classify,
+    days_past_due,
+    effective_penalty_rate,
+    penalty_for_days,
+)
+from monitoring.service_layer.daily_cycle import DailyCyclePolicy, run_daily_cycle
+from monitoring.testing.synthetic_book import generate_book
+from postloan_runtime.clock import ManualClock
+from postloan_runtime.db import create_engine
+from postloan_runtime.errors import FailedPrecondition
+from postloan_runtime.migrate import upgrade_head
+
+pytestmark = pytest.mark.integration
+
+BOOK_DATE = dt.date(2024, 2, 27)  # the cycle then crosses Feb 29 (leap) and a month end
+LOANS = 240
+CLOCK = ManualClock(dt.datetime(2024, 3, 2, 1, tzinfo=dt.UTC))
+SMALL_BATCHES = DailyCyclePolicy(batch_size=17)
+
+
+async def book(make_database, n: int = LOANS) -> tuple[str, AsyncEngine]:
+    url = await make_database("monitoring")
+    upgrade_head("monitoring", url)
+    engine = create_engine(url, pool_size=3)
+    async with engine.begin() as conn:
+        await generate_book(conn, n, as_of=BOOK_DATE, overdue_percent=15)
+    return url, engine
+
+
+async def run(engine: AsyncEngine, day: dt.date, index: int = 0, count: int = 1,
+              policy: DailyCyclePolicy = SMALL_BATCHES) -> list:
+    return [p async for p in run_daily_cycle(engine, day, index, count, clock=CLOCK,
+                                             policy=policy)]
+
+
+async def state_of(engine: AsyncEngine) -> dict[str, list]:
+    """Everything the cycle writes, in a comparable form (ids and clocks left out where they
+    are assigned by the database)."""
+    queries = {
+        "loans": "SELECT loan_id, days_past_due, bucket, classification, status_as_of, "
+                 "breach_reported_plan_id FROM loans ORDER BY loan_id",
+        "installments": "SELECT loan_id, sequence, state, days_past_due, penalty_due_fen, "
+                        "penalty_accrued_through FROM installments ORDER BY 1, 2",
+        "history": "SELECT loan_id, business_date, from_bucket, to_bucket, days_past_due, "
+                   "overdue_fen, cause FROM bucket_history ORDER BY 1, 2, 3",
+        "month_ends": "SELECT * FROM bucket_month_ends ORDER BY 1, 2",
+        "events": "SELECT event_id, event_type, ordering_key, payload FROM outbox ORDER BY 1",
+        "alerts": "SELECT alert_id, rule_code, loan_id, state FROM alerts ORDER BY 1",
+    }
+    async with engine.connect() as conn:
+        return {name: [tuple(r) for r in (await conn.execute(text(q))).all()]
+                for name, q in queries.items()}
+
+
+DAYS = [BOOK_DATE + dt.timedelta(days=k) for k in range(4)]  # Feb 27 .. Mar 1
+
+
+async def test_set_based_cycle_agrees_with_the_domain_rules(make_database) -> None:
+    _, engine = await book(make_database)
+    try:
+        for day in DAYS:
+            await run(engine, day)
+        day = DAYS[-1]
+        async with engine.connect() as conn:
+            loans = (await conn.execute(text(
+                "SELECT loan_id, grace_days, days_past_due, bucket, classification "
+                "FROM loans WHERE state = 'ACTIVE'"))).all()
+            items = (await conn.execute(text(
+                "SELECT loan_id, due_date, state, principal_due_fen + interest_due_fen "
+                "+ penalty_due_fen - principal_paid_fen - interest_paid_fen - penalty_paid_fen "
+                "- penalty_waived_fen FROM installments"))).all()
+        by_loan: dict[str, list[InstallmentArrears]] = {}
+        for loan_id, due, state, unpaid in items:
+            by_loan.setdefault(loan_id, []).append(
+                InstallmentArrears(due, int(unpaid), settled=state == "PAID"))
+        delinquent = 0
+        for loan_id, grace, dpd, bucket, category in loans:
+            expected = days_past_due(by_loan[loan_id], day, grace_days=grace)
+            assert (dpd, bucket, category) == (
+                expected, DEFAULT_BUCKETS.bucket_for(expected), classify(expected).value
+            ), loan_id
+            delinquent += expected > 0
+        assert delinquent > 10  # the book has real arrears to age
+    finally:
+        await engine.dispose()
+
+
+async def test_penalty_accrues_daily_within_the_cap_and_grace_days_count(make_database) -> None:
+    _, engine = await book(make_database, n=60)
+    try:
+        async with engine.connect() as conn:
+            target = (await conn.execute(text(
+                "SELECT i.loan_id, i.sequence, i.due_date, i.principal_due_fen "
+                "FROM installments i JOIN loans l USING (loan_id) "
+                "WHERE i.state <> 'PAID' AND i.due_date + l.grace_days < :d "
+                "ORDER BY i.due_date DESC LIMIT 1"), {"d": DAYS[0]})).one()
+        for day in DAYS[:2]:
+            await run(engine, day)
+        async with engine.connect() as conn:
+            penalty, through = (await conn.execute(text(
+                "SELECT penalty_due_fen, penalty_accrued_through FROM installments "
+                "WHERE loan_id = :l AND sequence = :s"),
+                {"l": target.loan_id, "s": target.sequence})).one()
+        rate = effective_penalty_rate(Decimal("0.09"), Decimal("0.18"), Decimal("0.24"))
+        first_days = (DAYS[0] - target.due_date).days
+        expected = penalty_for_days(target.principal_due_fen, rate, first_days) + (
+            penalty_for_days(target.principal_due_fen, rate, 1)
+        )
+        assert (penalty, through) == (expected, DAYS[1])
+    finally:
+        await engine.dispose()
+
+
+async def test_running_a_date_twice_changes_and_emits_nothing(make_database) -> None:
+    _, engine = await book(make_database)
+    try:
+        for day in DAYS:
+            await run(engine, day)
+        before = await state_of(engine)
+        assert before["events"] and before["history"] and before["month_ends"]
+        again = await run(engine, DAYS[-1])
+        assert len(again) == 1 and again[0].run.state.value == "COMPLETED"
+        assert await state_of(engine) == before
+    finally:
+        await engine.dispose()
+
+
+async def test_two_partitions_give_what_one_gives(make_database) -> None:
+    _, one = await book(make_database)
+    _, two = await book(make_database)
+    try:
+        for day in DAYS:
+            await run(one, day)
+            # Both partitions at once, as two workers would.
+            await asyncio.gather(run(two, day, 0, 2), run(two, day, 1, 2))
+        async with two.connect() as conn:
+            sizes = (await conn.execute(text(
+                "SELECT loans_total FROM daily_cycle_runs WHERE business_date = :d "
+                "ORDER BY partition_index"), {"d": DAYS[-1]})).scalars().all()
+        assert len(sizes) == 2 and all(s > 0 for s in sizes)
+        assert await state_of(two) == await state_of(one)
+    finally:
+        await one.dispose()
+        await two.dispose()
+
+
+async def test_killed_mid_run_and_restarted_ends_like_a_clean_run(make_database) -> None:
+    _, clean = await book(make_database)
+    url, crashed = await book(make_database)
+    try:
+        for day in DAYS[:-1]:
+            await run(clean, day)
+            await run(crashed, day)
+        await run(clean, DAYS[-1])
+        # A separate process with tiny batches, killed (SIGKILL) once some batches committed.
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "monitoring.entrypoints.daily_cycle_job",
+            "--database-url", url, "--business-date", DAYS[-1].isoformat(),
+            "--batch-size", "3",
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ),
+        )
+        done = 0
+        try:
+            for _ in range(600):
+                await asyncio.sleep(0.02)
+                async with crashed.connect() as conn:
+                    done = await conn.scalar(text(
+                        "SELECT loans_done FROM daily_cycle_runs WHERE business_date = :d"),
+                        {"d": DAYS[-1]}) or 0
+                if done >= 30:
+                    break
+        finally:
+            process.send_signal(signal.SIGKILL)
+            await process.wait()
+        async with crashed.connect() as conn:
+            status = (await conn.execute(text(
+                "SELECT state, loans_done, loans_total FROM daily_cycle_runs "
+                "WHERE business_date = :d"), {"d": DAYS[-1]})).one()
+        assert status.state == "RUNNING" and 0 < status.loans_done < status.loans_total
+        resumed = await run(crashed, DAYS[-1])
+        assert resumed[0].loans_done == status.loans_done  # it resumed, not restarted
+        assert resumed[-1].run.state.value == "COMPLETED"
+        assert await state_of(crashed) == await state_of(clean)
+    finally:
+        await clean.dispose()
+        await crashed.dispose()
+
+
+async def test_refusals_order_partition_count_and_concurrent_caller(make_database) -> None:
+    _, engine = await book(make_database, n=30)
+    try:
+        await run(engine, DAYS[1])
+        with pytest.raises(FailedPrecondition) as earlier:
+            await run(engine, DAYS[0])
+        assert earlier.value.reason == "BUSINESS_DATE_OUT_OF_ORDER"
+        with pytest.raises(FailedPrecondition) as changed:
+            await run(engine, DAYS[1], 0, 2)
+        assert changed.value.reason == "PARTITION_COUNT_CHANGED"
+        # A caller holding the partition's lock makes a second caller refuse.
+        from monitoring.service_layer.daily_cycle import _lock_key
+
+        async with engine.connect() as holder:
+            await holder.execute(text("SELECT pg_advisory_lock(:k)"),
+                                 {"k": _lock_key(DAYS[2], 0)})
+            with pytest.raises(FailedPrecondition) as busy:
+                await run(engine, DAYS[2])
+            assert busy.value.reason == "DAILY_CYCLE_ALREADY_RUNNING"
+            await holder.execute(text("SELECT pg_advisory_unlock_all()"))
+        progress = await run(engine, DAYS[2])
+        assert progress[-1].run.state.value == "COMPLETED"
+    finally:
+        await engine.dispose()
