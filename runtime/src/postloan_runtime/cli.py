@@ -125,9 +125,9 @@ def print_endpoints(suite: object) -> None:
 
 
 # Each service's operator commands live in a module of their own.
+from postloan_runtime.cli_collection import register as _register_collection  # noqa: E402
 from postloan_runtime.cli_credit_inquiry import register as _register_credit_inquiry  # noqa: E402
 from postloan_runtime.cli_monitoring import register as _register_monitoring  # noqa: E402
-from postloan_runtime.cli_collection import register as _register_collection  # noqa: E402
 
 _register_credit_inquiry(app)
 _register_monitoring(app)

@@ -22,6 +22,8 @@ from postloan_runtime.config import SERVICES, SIMULATORS
 from postloan_runtime.embedded_pg import PostgresServer, start_embedded
 
 Progress = Callable[[str], None]
+# Where `make run` listens for collection's e-mail (a local aiosmtpd sink).
+SMTP_SINK_PORT = 2525
 
 
 @dataclass
@@ -51,6 +53,10 @@ class Suite:
     # before the services, which find them through POSTLOAN_<KEY>_ADDRESS.
     simulator_keys: Sequence[str] = tuple(SIMULATORS)
     simulators: dict[str, ServiceProcess] = field(default_factory=dict)
+    # A local SMTP sink (aiosmtpd, discarding every message) for collection's e-mail channel;
+    # the services find it through POSTLOAN_SMTP_HOST / POSTLOAN_SMTP_PORT.
+    smtp_sink: bool = True
+    smtp: ServiceProcess | None = None
 
     def env_for(self, svc: ServiceProcess) -> dict[str, str]:
         env = dict(os.environ)
@@ -64,6 +70,9 @@ class Suite:
         )
         for other in [*self.services.values(), *self.simulators.values()]:
             env[f"POSTLOAN_{other.package.upper()}_ADDRESS"] = other.address
+        if self.smtp is not None:
+            host, port = self.smtp.address.rsplit(":", 1)
+            env.update(POSTLOAN_SMTP_HOST=host, POSTLOAN_SMTP_PORT=port)
         return env
 
     @property
@@ -85,6 +94,9 @@ class Suite:
         for key in self.simulators:
             self.start_simulator(key)
             progress(f"started {self.simulators[key].name} on {self.simulators[key].address}")
+        if self.smtp_sink:
+            self.start_smtp_sink()
+            progress(f"started smtp-sink on {self.smtp.address}")  # type: ignore[union-attr]
         if self.pg_url:
             self.pg = PostgresServer(admin_url=self.pg_url)
         else:
@@ -155,6 +167,24 @@ class Suite:
                 start_new_session=True,
             )
 
+    def start_smtp_sink(self) -> None:
+        """Start an aiosmtpd sink (``python -m aiosmtpd``, messages discarded) for e-mail."""
+        port = unused_port(self.host) if self.free_ports else SMTP_SINK_PORT
+        self.smtp = ServiceProcess(
+            package="smtp", name="smtp-sink", address=f"{self.host}:{port}", database_url=""
+        )
+        log_dir = self.state_dir / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        self.smtp.log_path = log_dir / "smtp-sink.log"
+        with open(self.smtp.log_path, "ab") as log:
+            self.smtp.process = subprocess.Popen(
+                [sys.executable, "-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Sink",
+                 "-l", self.smtp.address],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
     def kill_service(self, package: str, sig: int = signal.SIGKILL) -> None:
         proc = self.services[package].process
         if proc and proc.poll() is None:
@@ -189,7 +219,8 @@ class Suite:
     def stop(self, grace: float = 30) -> None:
         """SIGTERM every service, wait for each to drain, then the simulators (services may
         still be calling them while they drain), then stop the embedded server."""
-        for group in (self.services, self.simulators):
+        smtp = {"smtp": self.smtp} if self.smtp is not None else {}
+        for group in (self.services, self.simulators, smtp):
             for svc in group.values():
                 if svc.process and svc.process.poll() is None:
                     svc.process.send_signal(signal.SIGTERM)

@@ -11,6 +11,7 @@ import uuid
 
 import grpc
 import pytest
+from sqlalchemy import text
 
 from postloan.common.v1 import money_pb2
 from postloan.monitoring.v1 import monitoring_pb2
@@ -222,7 +223,8 @@ async def _wait(suite, plan_id: str, predicate, timeout: float = 10.0):
         await asyncio.sleep(0.05)
 
 
-async def test_activation_retries_while_monitoring_is_down_then_applies(suite):
+async def test_activation_retries_while_monitoring_is_down_then_applies(suite_with_collection):
+    suite = suite_with_collection
     loan_id = await register_loan(suite)
     plan = await _approved_and_signed(suite, loan_id)
     await suite.stop_monitoring()
@@ -233,24 +235,37 @@ async def test_activation_retries_while_monitoring_is_down_then_applies(suite):
     assert replaced.last_error_reason == "DEPENDENCY_UNAVAILABLE"
     assert paused.attempts == 0  # collection is never asked before the schedule is replaced
     await suite.start_monitoring()
-    status = await _wait(
-        suite, plan.plan_id,
-        lambda s: s.steps[0].last_error_reason != "DEPENDENCY_UNAVAILABLE"
-        or s.state != res.PLAN_STATE_ACTIVATING,
-    )
-    if status.steps[0].last_error_reason == "NOT_IMPLEMENTED":
-        pytest.skip("monitoring LoanService.ReplaceSchedule is not implemented yet (UNIMPLEMENTED);"
-                    " activation keeps retrying it")
-    status = await _wait(suite, plan.plan_id, lambda s: s.steps[0].state in (
-        res.ACTIVATION_STEP_STATE_DONE, res.ACTIVATION_STEP_STATE_FAILED))
-    assert status.steps[0].state == res.ACTIVATION_STEP_STATE_DONE
+    status = await _wait(suite, plan.plan_id, lambda s: s.state != res.PLAN_STATE_ACTIVATING
+                         or s.steps[1].last_error_reason == "NOT_IMPLEMENTED", timeout=15)
+    if status.steps[1].last_error_reason == "NOT_IMPLEMENTED":
+        pytest.skip("collection CaseService.PauseCase answers UNIMPLEMENTED; the schedule step"
+                    " is done and the pause keeps being retried")
+    assert status.state == res.PLAN_STATE_ACTIVE, status
+    assert [s.state for s in status.steps] == [res.ACTIVATION_STEP_STATE_DONE] * 3
+    # Monitoring: the plan's schedule is in force.
     loan = (await suite.loans.GetLoan(monitoring_pb2.GetLoanRequest(loan_id=loan_id),
                                       metadata=suite.as_role(*FRONTEND))).loan
     assert [r.plan_id for r in loan.restructurings] == [plan.plan_id]
-    status = await _wait(suite, plan.plan_id, lambda s: s.steps[1].attempts >= 1)
-    if status.steps[1].last_error_reason in ("NOT_IMPLEMENTED", "DEPENDENCY_UNAVAILABLE"):
-        pytest.skip("collection CaseService.PauseCase is not reachable/implemented in this test"
-                    " suite; the schedule step is done and the pause keeps being retried")
+    schedule = await suite.loans.GetLoanSchedule(
+        monitoring_pb2.GetLoanScheduleRequest(loan_id=loan_id), metadata=suite.as_role(*FRONTEND))
+    in_force = [i for i in schedule.installments
+                if i.state != mon.INSTALLMENT_STATE_SUPERSEDED]
+    assert [(i.due_date, i.principal_due.minor_units, i.interest_due.minor_units)
+            for i in in_force] == [(i.due_date, i.principal.minor_units, i.interest.minor_units)
+                                   for i in plan.quote.installments]
+    # Collection: the pause is recorded for the loan under this plan (no case was open, so
+    # PauseCase answered PAUSE_OUTCOME_NO_OPEN_CASE) and CasePaused is in its outbox.
+    collection = suite.collection
+    async with collection.engine.connect() as conn:
+        pauses = (await conn.execute(text(
+            "SELECT plan_id, lifted_at FROM loan_pauses WHERE loan_id = :l"), {"l": loan_id}
+        )).all()
+        paused_events = await conn.scalar(text(
+            "SELECT count(*) FROM outbox WHERE event_type LIKE '%.CasePaused'"))
+    assert [(p.plan_id, p.lifted_at) for p in pauses] == [(plan.plan_id, None)]
+    assert paused_events == 1
+    # Restructuring: the floor is set and the plan activated, in that order.
+    assert (await suite.outbox_types())[-2:] == ["LoanClassificationFloorSet", "PlanActivated"]
 
 
 async def test_activation_refused_when_the_loan_changed_since_the_quote(suite):
@@ -296,3 +311,53 @@ async def test_activation_refused_when_the_loan_changed_since_the_quote(suite):
                                       metadata=suite.as_role(*FRONTEND))).loan
     assert list(loan.restructurings) == []
     assert (await suite.outbox_types())[-1] == "PlanActivationFailed"
+
+
+async def test_activation_and_its_calls_to_monitoring_share_one_trace(suite_with_collection):
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+    from opentelemetry.trace import SpanKind
+
+    from postloan_runtime.telemetry import configure_telemetry
+
+    suite = suite_with_collection
+    exporter = InMemorySpanExporter()
+    # Joins the process's tracer provider (the servers in this process export there too).
+    handle = configure_telemetry("restructuring-trace-test", span_exporters=[exporter],
+                                 configure_logs=False)
+    try:
+        loan_id = await register_loan(suite)
+        plan = await _approved_and_signed(suite, loan_id)
+        status = await _wait(suite, plan.plan_id,
+                             lambda s: s.state != res.PLAN_STATE_ACTIVATING, timeout=15)
+        assert status.state == res.PLAN_STATE_ACTIVE
+        handle.force_flush()
+        spans = exporter.get_finished_spans()
+    finally:
+        exporter.shutdown()  # stays attached to the provider for the session; exports nothing now
+    by_id = {s.context.span_id: s for s in spans}
+    roots = [s for s in spans if s.name == "restructuring.activation"
+             and s.attributes.get("restructuring.plan_id") == plan.plan_id]
+    assert roots, sorted({s.name for s in spans})
+    root = next(r for r in roots if any(
+        s.parent and s.parent.span_id == r.context.span_id
+        and s.name == "restructuring.activation.schedule_replaced" for s in spans))
+    trace_id = root.context.trace_id
+    in_trace = [s for s in spans if s.context.trace_id == trace_id]
+    steps = {s.name: s for s in in_trace if s.name.startswith("restructuring.activation.")}
+    assert set(steps) >= {"restructuring.activation.schedule_replaced",
+                          "restructuring.activation.case_paused"}
+    for step in steps.values():
+        assert step.parent.span_id == root.context.span_id
+    replace = "/postloan.monitoring.v1.LoanService/ReplaceSchedule"
+    client = [s for s in in_trace if s.name == replace and s.kind == SpanKind.CLIENT]
+    served = [s for s in in_trace if s.name == replace and s.kind == SpanKind.SERVER]
+    assert len(client) == 1 and len(served) == 1, sorted((s.name, s.kind.name) for s in in_trace)
+    # restructuring.activation → .schedule_replaced → gRPC client → monitoring's server span.
+    assert client[0].parent.span_id == steps["restructuring.activation.schedule_replaced"] \
+        .context.span_id
+    assert served[0].parent.span_id == client[0].context.span_id
+    assert served[0].parent.is_remote
+    pause = "/postloan.collection.v1.CaseService/PauseCase"
+    assert [by_id[s.parent.span_id].name for s in in_trace
+            if s.name == pause and s.kind == SpanKind.CLIENT] == [
+        "restructuring.activation.case_paused"]

@@ -1,0 +1,261 @@
+"""Case storage on SQLAlchemy Core, on the caller's connection (its transaction): locks per
+borrower, the case row with its loans, the append-only history, and the set-based retiering
+statement shared by one-case updates and bulk runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from collection.adapters.case_tables import case_events, case_loans, cases, loan_pauses
+from collection.domain.cases import CaseEventKind
+
+_TIER_RANK = "ARRAY['EARLY','MIDDLE','LATE','WRITE_OFF']::varchar[]"
+
+
+@dataclass
+class HistoryEntry:
+    kind: CaseEventKind
+    business_date: dt.date
+    actor: str
+    from_tier: str | None = None
+    to_tier: str | None = None
+    agent_id: str | None = None
+    agency_id: str | None = None
+    loan_id: str | None = None
+    plan_id: str | None = None
+    reason: str | None = None
+
+
+@dataclass
+class CaseView:
+    """A case row and its loans (with the pause plan of each), as read."""
+
+    row: Any
+    loans: list[Any] = field(default_factory=list)
+
+
+async def lock_borrower(conn: AsyncConnection, borrower_id: str) -> None:
+    """Serialise every change to one borrower's cases (event handlers and RPCs alike) for the
+    rest of the transaction."""
+    await conn.execute(
+        text("SELECT pg_advisory_xact_lock(hashtext('collection.borrower'), hashtext(:b))"),
+        {"b": borrower_id},
+    )
+
+
+async def live_case_of_borrower(conn: AsyncConnection, borrower_id: str) -> Any | None:
+    return (
+        await conn.execute(
+            select(cases).where(cases.c.borrower_id == borrower_id, cases.c.state != "CLOSED")
+        )
+    ).first()
+
+
+async def live_case_of_loan(conn: AsyncConnection, loan_id: str) -> Any | None:
+    return (
+        await conn.execute(
+            select(cases)
+            .join(case_loans, case_loans.c.case_id == cases.c.case_id)
+            .where(case_loans.c.loan_id == loan_id, case_loans.c.left_on.is_(None))
+            .where(cases.c.state != "CLOSED")
+        )
+    ).first()
+
+
+async def latest_case_of_loan(conn: AsyncConnection, loan_id: str) -> Any | None:
+    return (
+        await conn.execute(
+            select(cases)
+            .join(case_loans, case_loans.c.case_id == cases.c.case_id)
+            .where(case_loans.c.loan_id == loan_id)
+            .order_by(cases.c.opened_at.desc())
+            .limit(1)
+        )
+    ).first()
+
+
+async def get_case(conn: AsyncConnection, case_id: uuid.UUID, *, lock: bool = False) -> Any:
+    query = select(cases).where(cases.c.case_id == case_id)
+    if lock:
+        query = query.with_for_update()
+    return (await conn.execute(query)).first()
+
+
+async def loans_of(conn: AsyncConnection, case_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list]:
+    """Loans still in each case (or all its loans once it is closed), with the pausing plan."""
+    if not case_ids:
+        return {}
+    pause = (
+        select(loan_pauses.c.plan_id)
+        .where(loan_pauses.c.loan_id == case_loans.c.loan_id, loan_pauses.c.lifted_at.is_(None))
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = await conn.execute(
+        select(case_loans, pause.label("paused_by_plan_id"), cases.c.state)
+        .join(cases, cases.c.case_id == case_loans.c.case_id)
+        .where(case_loans.c.case_id.in_(list(case_ids)))
+        .where((case_loans.c.left_on.is_(None)) | (cases.c.state == "CLOSED"))
+        .order_by(case_loans.c.case_id, case_loans.c.loan_id)
+    )
+    result: dict[uuid.UUID, list] = {cid: [] for cid in case_ids}
+    for row in rows:
+        result[row.case_id].append(row)
+    return result
+
+
+async def view(conn: AsyncConnection, case_id: uuid.UUID) -> CaseView | None:
+    row = await get_case(conn, case_id)
+    if row is None:
+        return None
+    return CaseView(row, (await loans_of(conn, [case_id]))[case_id])
+
+
+async def append_history(
+    conn: AsyncConnection, case_id: uuid.UUID, entries: Sequence[HistoryEntry], now: dt.datetime
+) -> None:
+    """Append entries after the case's last one (callers hold the borrower lock)."""
+    if not entries:
+        return
+    last = await conn.scalar(
+        select(func.coalesce(func.max(case_events.c.sequence), 0)).where(
+            case_events.c.case_id == case_id
+        )
+    )
+    await conn.execute(
+        case_events.insert(),
+        [
+            {
+                "case_id": case_id,
+                "sequence": int(last or 0) + index,
+                "kind": entry.kind.value,
+                "business_date": entry.business_date,
+                "recorded_at": now,
+                "from_tier": entry.from_tier,
+                "to_tier": entry.to_tier,
+                "agent_id": entry.agent_id,
+                "agency_id": entry.agency_id,
+                "loan_id": entry.loan_id,
+                "plan_id": entry.plan_id,
+                "reason": entry.reason,
+                "actor": entry.actor,
+            }
+            for index, entry in enumerate(entries, start=1)
+        ],
+    )
+
+
+async def refresh_aggregates(conn: AsyncConnection, case_id: uuid.UUID, now: dt.datetime) -> Any:
+    """Recompute days past due, overdue total and OPEN/PAUSED from the loans still in a live
+    case; returns the updated row."""
+    return (
+        await conn.execute(
+            text(
+                """
+                UPDATE cases c SET
+                    days_past_due = coalesce(agg.dpd, 0),
+                    overdue_fen = coalesce(agg.overdue, 0),
+                    state = CASE WHEN agg.loans > 0 AND agg.loans = agg.paused
+                                 THEN 'PAUSED' ELSE 'OPEN' END,
+                    version = c.version + 1,
+                    updated_at = :now
+                FROM (
+                    SELECT max(cl.days_past_due) AS dpd, sum(cl.overdue_fen) AS overdue,
+                           count(*) AS loans,
+                           count(*) FILTER (WHERE EXISTS (
+                               SELECT 1 FROM loan_pauses p
+                               WHERE p.loan_id = cl.loan_id AND p.lifted_at IS NULL)) AS paused
+                    FROM case_loans cl WHERE cl.case_id = :case_id AND cl.left_on IS NULL
+                ) agg
+                WHERE c.case_id = :case_id AND c.state <> 'CLOSED'
+                RETURNING c.*
+                """
+            ),
+            {"case_id": case_id, "now": now},
+        )
+    ).first()
+
+
+# One statement tiers any number of live cases: each case's risk segment (first by priority
+# matching the borrower's score and the outstanding principal of its loans; the last by
+# priority when none matches), then the rule of its days-past-due band, never below the
+# case's escalation floor. Used for one case by the event handlers and for all by bulk runs.
+RETIER_SQL = f"""
+WITH target AS (
+    SELECT c.case_id, c.strategy_version_id, c.escalation_floor, c.tier AS old_tier,
+           greatest(c.days_past_due, 1) AS dpd, bs.score,
+           coalesce((SELECT sum(cl.outstanding_principal_fen) FROM case_loans cl
+                     WHERE cl.case_id = c.case_id AND cl.left_on IS NULL), 0) AS outstanding
+    FROM cases c LEFT JOIN borrower_scores bs ON bs.borrower_id = c.borrower_id
+    WHERE c.state <> 'CLOSED' AND {{where}}
+), segment AS (
+    SELECT DISTINCT ON (t.case_id) t.case_id, s.code
+    FROM target t JOIN strategy_risk_segments s ON s.strategy_version_id = t.strategy_version_id
+    ORDER BY t.case_id,
+        (CASE WHEN t.score IS NULL THEN s.min_score IS NULL AND s.max_score IS NULL
+              ELSE (s.min_score IS NULL OR t.score >= s.min_score)
+                   AND (s.max_score IS NULL OR t.score <= s.max_score) END
+         AND (s.min_outstanding_fen IS NULL OR t.outstanding >= s.min_outstanding_fen)
+         AND (s.max_outstanding_fen IS NULL OR t.outstanding < s.max_outstanding_fen)) DESC,
+        s.priority, s.code
+), decided AS (
+    SELECT t.case_id, t.old_tier, sg.code AS risk_segment,
+           CASE WHEN floor_wins THEN coalesce(
+                    (SELECT f.treatments FROM strategy_tier_rules f
+                     WHERE f.strategy_version_id = t.strategy_version_id
+                       AND f.risk_segment = sg.code AND f.tier = t.escalation_floor
+                     ORDER BY f.min_days_past_due LIMIT 1), r.treatments)
+                ELSE r.treatments END AS treatments,
+           CASE WHEN floor_wins THEN t.escalation_floor ELSE r.tier END AS tier
+    FROM target t
+    JOIN segment sg ON sg.case_id = t.case_id
+    JOIN strategy_tier_rules r ON r.strategy_version_id = t.strategy_version_id
+         AND r.risk_segment = sg.code AND t.dpd >= r.min_days_past_due
+         AND (r.max_days_past_due IS NULL OR t.dpd <= r.max_days_past_due)
+    CROSS JOIN LATERAL (SELECT t.escalation_floor IS NOT NULL
+                          AND array_position({_TIER_RANK}, t.escalation_floor)
+                              > array_position({_TIER_RANK}, r.tier) AS floor_wins) fw
+)
+UPDATE cases c SET tier = d.tier, risk_segment = d.risk_segment, treatments = d.treatments,
+    version = c.version + CASE WHEN c.tier IS DISTINCT FROM d.tier
+                                 OR c.risk_segment IS DISTINCT FROM d.risk_segment
+                               THEN 1 ELSE 0 END
+FROM decided d
+WHERE c.case_id = d.case_id
+RETURNING c.case_id, c.borrower_id, d.old_tier, c.tier, c.agent_id, c.days_past_due
+"""
+
+
+async def retier(conn: AsyncConnection, case_ids: Sequence[uuid.UUID] | None) -> list[Any]:
+    """Retier the given live cases (all live cases when None); rows of (case_id, borrower_id,
+    old_tier, tier, agent_id, days_past_due) for every case retiered."""
+    if case_ids is None:
+        result = await conn.execute(text(RETIER_SQL.format(where="true")))
+        rows = list(result)
+        # A bulk retier moves many cases between tiers at once; fresh statistics keep the
+        # per-tier assignment plans that follow from nested loops over "empty" tiers.
+        await conn.execute(text("ANALYZE cases"))
+        return rows
+    else:
+        result = await conn.execute(
+            text(RETIER_SQL.format(where="c.case_id = ANY(:ids)")), {"ids": list(case_ids)}
+        )
+    return list(result)
+
+
+async def bump_version(conn: AsyncConnection, case_id: uuid.UUID, now: dt.datetime, **values: Any):
+    return (
+        await conn.execute(
+            update(cases)
+            .where(cases.c.case_id == case_id)
+            .values(version=cases.c.version + 1, updated_at=now, **values)
+            .returning(cases)
+        )
+    ).first()

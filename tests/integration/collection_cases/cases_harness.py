@@ -1,0 +1,120 @@
+"""The handle the collection case tests drive: the real collection server (migrated database,
+real auth, ManualClock) consuming monitoring's and restructuring's events from real gRPC event
+feeds served over producer databases where the tests append event payloads."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import grpc
+from google.protobuf.message import Message
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from postloan.collection.v1 import collection_pb2_grpc
+from postloan.common.v1 import money_pb2
+from postloan_runtime.clock import ManualClock
+from postloan_runtime.events.outbox import DomainEventRecord, append_events
+from postloan_runtime.events.relay import relay_once
+
+START = datetime(2025, 6, 2, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
+
+
+def cny(fen: int) -> money_pb2.Money:
+    return money_pb2.Money(currency_code="CNY", minor_units=fen)
+
+
+def day(value: Any) -> money_pb2.Date:
+    return money_pb2.Date(year=value.year, month=value.month, day=value.day)
+
+
+@dataclass
+class Producer:
+    """A producer's database and its feed: ``publish`` appends payloads and relays them."""
+
+    engine: AsyncEngine
+    target: str
+
+    async def publish(self, *payloads: Message, key: str = "k") -> None:
+        async with self.engine.begin() as conn:
+            await append_events(conn, [DomainEventRecord(payload=p, ordering_key=key)
+                                       for p in payloads])
+        await relay_once(self.engine)
+
+
+@dataclass
+class Harness:
+    channel: grpc.aio.Channel
+    clock: ManualClock
+    engine: AsyncEngine
+    keys_dir: Path
+    metadata: tuple[tuple[str, str], ...]
+    monitoring: Producer
+    restructuring: Producer
+
+    @property
+    def cases(self) -> collection_pb2_grpc.CaseServiceStub:
+        return collection_pb2_grpc.CaseServiceStub(self.channel)
+
+    @property
+    def strategies(self) -> collection_pb2_grpc.StrategyServiceStub:
+        return collection_pb2_grpc.StrategyServiceStub(self.channel)
+
+    @property
+    def agents(self) -> collection_pb2_grpc.AgentServiceStub:
+        return collection_pb2_grpc.AgentServiceStub(self.channel)
+
+    @property
+    def assignment(self) -> collection_pb2_grpc.AssignmentServiceStub:
+        return collection_pb2_grpc.AssignmentServiceStub(self.channel)
+
+    @property
+    def promises(self) -> collection_pb2_grpc.PromiseServiceStub:
+        return collection_pb2_grpc.PromiseServiceStub(self.channel)
+
+    @property
+    def reports(self) -> collection_pb2_grpc.CollectionReportServiceStub:
+        return collection_pb2_grpc.CollectionReportServiceStub(self.channel)
+
+    async def scalar(self, sql: str, **params: Any) -> Any:
+        async with self.engine.connect() as conn:
+            return await conn.scalar(text(sql), params)
+
+    async def applied(self, producer: str) -> int:
+        return int(
+            await self.scalar(
+                "SELECT coalesce(max(position), 0) FROM consumer_positions WHERE producer = :p",
+                p=producer,
+            )
+            or 0
+        )
+
+    async def wait_applied(self, producer: str, position: int, timeout: float = 15.0) -> None:
+        """Until collection's consumer applied ``producer``'s feed up to ``position``."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while await self.applied(producer) < position:
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"{producer} feed not applied up to {position}")
+            await asyncio.sleep(0.05)
+
+    async def publish_and_wait(self, producer: Producer, name: str, *payloads: Message) -> None:
+        await producer.publish(*payloads)
+        async with producer.engine.connect() as conn:
+            head = int(await conn.scalar(text("SELECT coalesce(max(position), 0) FROM event_feed")))
+        await self.wait_applied(name, head)
+
+    async def table_counts(self, *tables: str) -> dict[str, int]:
+        return {t: int(await self.scalar(f"SELECT count(*) FROM {t}")) for t in tables}
+
+
+def request_id() -> str:
+    return str(uuid.uuid4())
+
+
+Waiter = Callable[[], Awaitable[bool]]

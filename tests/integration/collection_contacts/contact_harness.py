@@ -1,0 +1,121 @@
+"""The handle the contact-gate integration tests drive a real collection server with (a module
+of its own so test files can import it)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+
+import grpc
+from aiosmtpd.controller import Controller
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from postloan.collection.v1 import collection_pb2, collection_pb2_grpc, resources_pb2
+from postloan_runtime.clock import ManualClock
+from postloan_runtime.grpc_errors import ErrorDetails, decode_error
+from postloan_runtime.testing.auth import bearer, token_for
+
+# Monday 2 June 2025, 10:00 in Shanghai.
+START = datetime(2025, 6, 2, 2, 0, tzinfo=UTC)
+R = resources_pb2
+
+
+def rid() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass
+class SinkHandler:
+    """aiosmtpd handler keeping every message it receives."""
+
+    messages: list[tuple[list[str], Message]] = field(default_factory=list)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook
+        self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content)))
+        return "250 OK"
+
+
+@dataclass
+class SmtpSink:
+    controller: Controller
+    handler: SinkHandler
+
+    @property
+    def port(self) -> int:
+        return int(self.controller.port)
+
+
+@dataclass
+class Harness:
+    channel: grpc.aio.Channel
+    contacts: collection_pb2_grpc.ContactServiceStub
+    debtors: collection_pb2_grpc.DebtorServiceStub
+    profiles: collection_pb2_grpc.JurisdictionProfileServiceStub
+    clock: ManualClock
+    engine: AsyncEngine
+    keys_dir: Path
+    metadata: tuple[tuple[str, str], ...]
+
+    def agent(self, subject: str) -> tuple[tuple[str, str], ...]:
+        return bearer(token_for(self.keys_dir, ["collector"], subject=subject))
+
+    async def count(self, table: str, where: str = "TRUE") -> int:
+        async with self.engine.connect() as conn:
+            return int(await conn.scalar(text(f"SELECT count(*) FROM {table} WHERE {where}")) or 0)
+
+    async def counts(self) -> dict[str, int]:
+        tables = ("contact_checks", "contact_attempts", "contact_points", "debtor_profiles",
+                  "do_not_contact_flags", "jurisdiction_profiles", "idempotency_keys", "outbox",
+                  "message_dispatches")
+        return {t: await self.count(t) for t in tables}
+
+    async def debtor(self, borrower_id: str, zone: str = "Asia/Shanghai",
+                     code: str = "CN") -> None:
+        await self.debtors.UpdateDebtorProfile(
+            collection_pb2.UpdateDebtorProfileRequest(
+                request_id=rid(), borrower_id=borrower_id, time_zone=zone, jurisdiction_code=code
+            ),
+            metadata=self.metadata,
+        )
+
+    async def point(self, borrower_id: str, value: str, *,
+                    kind: int = R.CONTACT_POINT_KIND_PHONE,
+                    party: int = R.CONTACT_PARTY_DEBTOR, emergency: bool = False) -> str:
+        relationship = (
+            R.THIRD_PARTY_RELATIONSHIP_SIBLING if party == R.CONTACT_PARTY_THIRD_PARTY else 0
+        )
+        response = await self.debtors.RegisterContactPoint(
+            collection_pb2.RegisterContactPointRequest(
+                request_id=rid(), borrower_id=borrower_id, party=party, kind=kind, value=value,
+                relationship=relationship, emergency_contact=emergency,
+            ),
+            metadata=self.metadata,
+        )
+        return response.contact_point.contact_point_id
+
+    async def check(self, borrower_id: str, point_id: str, *, agent: str = "agent-1",
+                    channel: int = R.CONTACT_CHANNEL_AGENT_CALL,
+                    party: int = R.CONTACT_PARTY_DEBTOR,
+                    request_id: str | None = None) -> R.ContactCheck:
+        response = await self.contacts.CheckContact(
+            collection_pb2.CheckContactRequest(
+                request_id=request_id or rid(), borrower_id=borrower_id, channel=channel,
+                party=party, contact_point_id=point_id,
+            ),
+            metadata=self.agent(agent),
+        )
+        return response.check
+
+
+async def refusal(call) -> ErrorDetails:
+    """The decoded error of an awaited call that must fail."""
+    try:
+        await call
+    except grpc.aio.AioRpcError as exc:
+        return decode_error(exc)
+    raise AssertionError("the call succeeded")
