@@ -22,14 +22,23 @@ STATE_DIR = Path(os.environ.get("POSTLOAN_STATE_DIR", ".postloan"))
 
 
 def _metadata(token: str, keys_dir: Path, roles: list[str]) -> tuple[tuple[str, str], ...]:
+    """``--token`` if given; else a development operator token when the issuer key is at hand
+    (``make run``); else monitoring's own service identity — how the daily-cycle CronJob,
+    which mounts only monitoring's keys, authenticates."""
     if not token:
         from datetime import timedelta
 
-        from postloan_runtime.auth import mint_person_token
+        from postloan_runtime.auth import ServiceIdentity, mint_person_token
 
-        token = mint_person_token(
-            keys_dir, subject="cli-operator", roles=roles, ttl=timedelta(hours=1)
-        )
+        if (keys_dir / "issuer.pem").exists():
+            token = mint_person_token(
+                keys_dir, subject="cli-operator", roles=roles, ttl=timedelta(hours=1)
+            )
+        else:
+            service_key = (
+                os.environ.get("POSTLOAN_SERVICE_PRIVATE_KEY") or keys_dir / "monitoring.pem"
+            )
+            token = ServiceIdentity("monitoring", service_key, ttl=timedelta(hours=1)).token()
     return (("authorization", f"Bearer {token}"),)
 
 
@@ -76,14 +85,21 @@ def daily_cycle(
             )
             last = None
             with Progress(
-                TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                TextColumn("loans"), TimeElapsedColumn(), console=console,
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("loans"),
+                TimeElapsedColumn(),
+                console=console,
             ) as progress:
                 task = progress.add_task(f"daily cycle {day} [{partition_index}/{partition_count}]")
                 try:
                     async for message in stub.RunDailyCycle(request, metadata=metadata):
-                        progress.update(task, total=max(message.phase_loans_total, 1),
-                                        completed=message.phase_loans_done)
+                        progress.update(
+                            task,
+                            total=max(message.phase_loans_total, 1),
+                            completed=message.phase_loans_done,
+                        )
                         last = message
                 except grpc.aio.AioRpcError as error:
                     detail = decode_error(error)

@@ -251,7 +251,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "bureau_simulator.reports.query",
         }
     ),
-    "service:monitoring": frozenset({"events.subscribe"}),
+    # The daily-cycle job runs with monitoring's own identity (it mounts no issuer key).
+    "service:monitoring": frozenset(
+        {"events.subscribe", "monitoring.daily_cycles.run", "monitoring.daily_cycles.read"}
+    ),
     "service:collection": frozenset(
         {
             "events.subscribe",

@@ -105,3 +105,28 @@ async def test_cli_runs_the_cycle_with_a_progress_bar(monitoring, monitoring_key
     assert process.returncode == 0, stderr
     assert "COMPLETED: 40 loans" in stderr
     assert "daily cycle 2024-05-30" in stderr
+
+
+async def test_cli_without_the_issuer_key_runs_as_monitoring_itself(
+    monitoring, monitoring_keys_dir, tmp_path
+) -> None:
+    """The daily-cycle CronJob mounts only monitoring's own keys: the CLI authenticates with
+    monitoring's service identity, which may run the cycle."""
+    import shutil
+
+    pod_keys = tmp_path / "pod-keys"
+    pod_keys.mkdir()
+    for name in ("monitoring.pem", "trusted.jwks.json"):
+        shutil.copy(monitoring_keys_dir / name, pod_keys / name)
+    async with monitoring.engine.begin() as conn:
+        await generate_book(conn, 10, as_of=BOOK_DATE)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "postloan_runtime.cli", "daily-cycle",
+        "--business-date", BOOK_DATE.isoformat(), "--address", monitoring.address,
+        "--keys-dir", str(pod_keys),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ, COLUMNS="120"),
+    )
+    _, err = await asyncio.wait_for(process.communicate(), timeout=120)
+    stderr = err.decode()
+    assert process.returncode == 0, stderr
+    assert "COMPLETED: 10 loans" in stderr
