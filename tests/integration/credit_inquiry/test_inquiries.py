@@ -329,6 +329,55 @@ async def test_chain_verifies_and_detects_tampering(h: InquiryHarness) -> None:
     assert check.intact and check.records_checked == 2
 
 
+async def test_chains_per_borrower_verify_independently(h: InquiryHarness) -> None:
+    """Records of borrowers in different chains interleave in listing order; each chain links
+    only its own records; a range is anchored per chain; a removed record is found."""
+    from credit_inquiry.domain.record_chain import chain_of
+
+    borrowers = ["b-20", "b-21", "b-22"]
+    assert len({chain_of(b) for b in borrowers}) == 3
+    consents = {b: await h.onboard(b) for b in borrowers}
+    for _ in range(2):
+        for b in borrowers:
+            await h.inquire(b, consents[b].consent_id, purpose=PRE_LOAN)
+    auditor = h.as_role("auditor")
+    check = await h.records.VerifyRecordChain(ci.VerifyRecordChainRequest(), metadata=auditor)
+    assert check.intact and check.records_checked == 9  # 3 identity matches + 6 queries
+    async with h.engine.connect() as conn:
+        rows = (await conn.execute(text(
+            "SELECT sequence, chain, chain_sequence, borrower_id, record_hash, previous_hash"
+            " FROM inquiry_records ORDER BY sequence"
+        ))).all()
+    assert [r.sequence for r in rows] == list(range(1, 10))
+    for b in borrowers:
+        own = [r for r in rows if r.borrower_id == b]
+        assert {r.chain for r in own} == {chain_of(b)}
+        assert [r.chain_sequence for r in own] == [1, 2, 3]
+        assert own[0].previous_hash == "0" * 64
+        assert [r.previous_hash for r in own[1:]] == [r.record_hash for r in own[:-1]]
+    # A range starting mid-chain is anchored at each chain's stored predecessor.
+    check = await h.records.VerifyRecordChain(
+        ci.VerifyRecordChainRequest(from_sequence=5, to_sequence=9), metadata=auditor
+    )
+    assert check.intact and check.records_checked == 5
+    # Remove b-21's middle record: its chain reports the gap at the record after it.
+    middle = [r for r in rows if r.borrower_id == "b-21"][1]
+    after = [r for r in rows if r.borrower_id == "b-21"][2]
+    async with h.engine.begin() as conn:
+        await conn.execute(text("ALTER TABLE inquiry_records DISABLE TRIGGER USER"))
+        await conn.execute(text("DELETE FROM inquiry_records WHERE sequence = :s"),
+                           {"s": middle.sequence})
+        await conn.execute(text("ALTER TABLE inquiry_records ENABLE TRIGGER USER"))
+    check = await h.records.VerifyRecordChain(ci.VerifyRecordChainRequest(), metadata=auditor)
+    assert (check.first_broken_sequence, check.broken_reason) == (after.sequence, "SEQUENCE_GAP")
+    # The other chains alone are still intact.
+    check = await h.records.VerifyRecordChain(
+        ci.VerifyRecordChainRequest(from_sequence=1, to_sequence=middle.sequence - 1),
+        metadata=auditor,
+    )
+    assert check.intact
+
+
 async def test_grant_consent_checks_signer_verification(h: InquiryHarness) -> None:
     consent = await h.grant("b-11")
     matched = await h.verify("b-11", consent.consent_id, new_person())

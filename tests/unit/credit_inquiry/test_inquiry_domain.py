@@ -190,3 +190,15 @@ def test_reuse_rule_and_inquiry_type() -> None:
                         sections=frozenset({ReportSection.PUBLIC_RECORDS}))
     assert inquiry_type_for(ConsentPurpose.PRE_LOAN_APPROVAL).value == "HARD"
     assert inquiry_type_for(post).value == "SOFT"
+
+
+def test_chain_of_is_stable_and_spreads_borrowers() -> None:
+    from collections import Counter
+
+    from credit_inquiry.domain.record_chain import RECORD_CHAINS, chain_of
+
+    # Stored with each record, but a borrower's chain must never move between releases.
+    assert [chain_of(b) for b in ("b-20", "b-21", "b-22")] == [6, 57, 3]
+    counts = Counter(chain_of(f"borrower-{i}") for i in range(6400))
+    assert set(counts) == set(range(RECORD_CHAINS))
+    assert max(counts.values()) < 2 * 6400 / RECORD_CHAINS

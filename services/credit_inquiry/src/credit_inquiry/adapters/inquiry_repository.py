@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from sqlalchemy import and_, func, insert, or_, select, text, update
+from sqlalchemy import and_, bindparam, func, insert, literal, or_, select, text, true, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from credit_inquiry.adapters.tables import (
@@ -21,10 +21,17 @@ from credit_inquiry.adapters.tables import (
 from credit_inquiry.domain.consent import ReportSection
 from credit_inquiry.domain.identity import IdentityMatchOutcome, IdentityVerification
 from credit_inquiry.domain.inquiry import RecordKind, StoredRetrieval
-from credit_inquiry.domain.record_chain import GENESIS, ChainLink, ContentValue, chain_hash
+from credit_inquiry.domain.record_chain import (
+    GENESIS,
+    ChainLink,
+    ContentValue,
+    chain_hash,
+    chain_of,
+)
 
-# pg_advisory_xact_lock key serializing appends to the record chain (ASCII "INQCHAIN").
-CHAIN_LOCK_KEY: Final = 0x494E51434841494E
+# First key of the two-key pg_advisory_xact_lock(space, chain) serializing appends to one chain
+# (ASCII "INQC").
+CHAIN_LOCK_SPACE: Final = 0x494E5143
 
 
 @dataclass(frozen=True)
@@ -93,25 +100,6 @@ class IdentityRepository:
         ).first()
         return _row_to_verification(row) if row is not None else None
 
-    async def latest_matched(self, borrower_id: str) -> StoredIdentity | None:
-        """The borrower's newest MATCHED verification."""
-        row = (
-            await self._conn.execute(
-                select(identity_verifications)
-                .where(
-                    identity_verifications.c.borrower_id == borrower_id,
-                    identity_verifications.c.outcome == IdentityMatchOutcome.MATCHED.value,
-                )
-                .order_by(identity_verifications.c.verified_at.desc())
-                .limit(1)
-            )
-        ).first()
-        if row is None:
-            return None
-        return StoredIdentity(
-            _row_to_verification(row), row.name_encrypted, row.resident_id_encrypted
-        )
-
     async def borrowers_with_resident_id(self, resident_id_index: str) -> list[str]:
         """Borrower ids with a verification of this resident ID (looked up by blind index)."""
         rows = await self._conn.execute(
@@ -120,6 +108,80 @@ class IdentityRepository:
             .distinct()
         )
         return [r[0] for r in rows]
+
+
+@dataclass(frozen=True)
+class InquiryBasis:
+    """What an inquiry needs to know about the borrower, read in one statement: the newest
+    MATCHED identity verification and (post-loan) the newest retrieval with a stored report,
+    with the score and features to copy if it is reused."""
+
+    identity: StoredIdentity | None
+    candidate: StoredRetrieval | None
+    source: Any | None  # the candidate's inquiry columns (score, model_version, …)
+
+
+def _basis_statement() -> Any:
+    iv = identity_verifications.c
+    identity = (
+        select(identity_verifications)
+        .where(iv.borrower_id == bindparam("borrower_id"), iv.outcome == "MATCHED")
+        .order_by(iv.verified_at.desc())
+        .limit(1)
+        .lateral("identity")
+    )
+    i, r = inquiries.c, credit_reports.c
+    candidate = (
+        select(
+            i.inquiry_id.label("candidate_inquiry_id"),
+            i.report_id.label("candidate_report_id"),
+            r.sections.label("candidate_sections"),
+            i.completed_at.label("candidate_completed_at"),
+            i.score, i.model_version, i.reason_codes, i.risk_features, i.explanation,
+        )
+        .join(credit_reports, r.report_id == i.report_id)
+        .where(
+            bindparam("with_candidate"),
+            i.borrower_id == bindparam("borrower_id"),
+            i.outcome == "REPORT_RETRIEVED",
+            r.purged_at.is_(None),
+        )
+        .order_by(i.completed_at.desc())
+        .limit(1)
+        .lateral("candidate")
+    )
+    return (
+        select(identity, candidate)
+        .select_from(select(literal(1).label("one")).subquery("one"))
+        .outerjoin(identity, true())
+        .outerjoin(candidate, true())
+    )
+
+
+# Built once: the hot path only binds parameters.
+_BASIS = _basis_statement()
+
+
+async def inquiry_basis(
+    conn: AsyncConnection, borrower_id: str, *, with_candidate: bool
+) -> InquiryBasis:
+    row = (
+        await conn.execute(_BASIS, {"borrower_id": borrower_id, "with_candidate": with_candidate})
+    ).one()
+    identity = None
+    if row.verification_id is not None:
+        identity = StoredIdentity(
+            _row_to_verification(row), row.name_encrypted, row.resident_id_encrypted
+        )
+    candidate = None
+    if row.candidate_inquiry_id is not None:
+        candidate = StoredRetrieval(
+            inquiry_id=row.candidate_inquiry_id,
+            report_id=row.candidate_report_id,
+            sections=frozenset(ReportSection(s) for s in row.candidate_sections),
+            completed_at=row.candidate_completed_at,
+        )
+    return InquiryBasis(identity, candidate, row if candidate is not None else None)
 
 
 class ReportRepository:
@@ -176,39 +238,16 @@ class InquiryRepository:
     async def add(self, **values: Any) -> None:
         await self._conn.execute(insert(inquiries).values(**values))
 
+    async def add_returning(self, **values: Any) -> Any:
+        """Insert and return the stored row (one round trip)."""
+        return (
+            await self._conn.execute(insert(inquiries).values(**values).returning(inquiries))
+        ).one()
+
     async def get(self, inquiry_id: uuid.UUID) -> Any | None:
         return (
             await self._conn.execute(select(inquiries).where(inquiries.c.inquiry_id == inquiry_id))
         ).first()
-
-    async def latest_retrieval(self, borrower_id: str) -> StoredRetrieval | None:
-        """The borrower's newest bureau retrieval whose report is still stored."""
-        row = (
-            await self._conn.execute(
-                select(
-                    inquiries.c.inquiry_id,
-                    inquiries.c.report_id,
-                    credit_reports.c.sections,
-                    inquiries.c.completed_at,
-                )
-                .join(credit_reports, credit_reports.c.report_id == inquiries.c.report_id)
-                .where(
-                    inquiries.c.borrower_id == borrower_id,
-                    inquiries.c.outcome == "REPORT_RETRIEVED",
-                    credit_reports.c.purged_at.is_(None),
-                )
-                .order_by(inquiries.c.completed_at.desc())
-                .limit(1)
-            )
-        ).first()
-        if row is None:
-            return None
-        return StoredRetrieval(
-            inquiry_id=row.inquiry_id,
-            report_id=row.report_id,
-            sections=frozenset(ReportSection(s) for s in row.sections),
-            completed_at=row.completed_at,
-        )
 
     async def history(
         self, borrower_id: str, *, after: tuple[datetime, uuid.UUID] | None, limit: int
@@ -248,7 +287,9 @@ def record_content(
     recorded_at: datetime,
     note: str | None,
 ) -> dict[str, ContentValue]:
-    """What a record's hash covers (every stored column except the two hashes)."""
+    """What a record's hash covers: every stored column except the two hashes, the chain
+    number (implied by the links) and the service-wide listing ``sequence``; ``sequence`` here
+    is the record's position in its chain (``chain_sequence``)."""
     return {
         "sequence": sequence,
         "kind": kind,
@@ -266,7 +307,7 @@ def record_content(
 
 def row_to_link(row: Any) -> ChainLink:
     content = record_content(
-        sequence=row.sequence,
+        sequence=row.chain_sequence,
         kind=row.kind,
         borrower_id=row.borrower_id,
         inquiry_id=row.inquiry_id,
@@ -278,7 +319,7 @@ def row_to_link(row: Any) -> ChainLink:
         recorded_at=row.recorded_at,
         note=row.note,
     )
-    return ChainLink(row.sequence, content, row.record_hash, row.previous_hash)
+    return ChainLink(row.chain_sequence, content, row.record_hash, row.previous_hash)
 
 
 @dataclass(frozen=True)
@@ -295,11 +336,24 @@ class NewRecord:
     note: str | None = None
 
 
+_LOCK_CHAINS = text(
+    "SELECT pg_advisory_xact_lock(:space, chain)"
+    " FROM (SELECT unnest(CAST(:chains AS integer[])) AS chain ORDER BY 1) AS ordered"
+)
+_CHAIN_HEADS = text(
+    "SELECT c.chain, head.chain_sequence, head.record_hash"
+    " FROM unnest(CAST(:chains AS integer[])) AS c(chain)"
+    " LEFT JOIN LATERAL (SELECT r.chain_sequence, r.record_hash FROM inquiry_records AS r"
+    " WHERE r.chain = c.chain ORDER BY r.chain_sequence DESC LIMIT 1) AS head ON true"
+)
+
+
 class RecordChain:
-    """Appends to and reads the hash chain. Appends take a transaction-scoped advisory lock, so
-    concurrent transactions append one after another (gap-free sequence, each hash linked to
-    the committed predecessor); call :meth:`append` last in the unit of work to hold it
-    briefly."""
+    """Appends to and reads the hash chains. An append locks the chains it writes to
+    (transaction-scoped advisory locks, ascending order), so concurrent appends to one chain
+    go one after another (gap-free positions, each hash linked to the committed predecessor)
+    while other chains proceed; call :meth:`append` as the last statement before the commit so
+    the lock is held only for the insert and the commit."""
 
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
@@ -307,22 +361,19 @@ class RecordChain:
     async def append(self, records: Sequence[NewRecord]) -> list[dict[str, Any]]:
         if not records:
             return []
-        await self._conn.execute(
-            text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY}
-        )
-        last = (
-            await self._conn.execute(
-                select(inquiry_records.c.sequence, inquiry_records.c.record_hash)
-                .order_by(inquiry_records.c.sequence.desc())
-                .limit(1)
-            )
-        ).first()
-        sequence, previous = (last.sequence, last.record_hash) if last else (0, GENESIS)
+        chains = sorted({chain_of(r.borrower_id) for r in records})
+        await self._conn.execute(_LOCK_CHAINS, {"space": CHAIN_LOCK_SPACE, "chains": chains})
+        heads: dict[int, tuple[int, str]] = {
+            row.chain: (row.chain_sequence or 0, row.record_hash or GENESIS)
+            for row in await self._conn.execute(_CHAIN_HEADS, {"chains": chains})
+        }
         rows: list[dict[str, Any]] = []
         for record in records:
-            sequence += 1
+            chain = chain_of(record.borrower_id)
+            position, previous = heads[chain]
+            position += 1
             content = record_content(
-                sequence=sequence,
+                sequence=position,
                 kind=record.kind.value,
                 borrower_id=record.borrower_id,
                 inquiry_id=record.inquiry_id,
@@ -337,7 +388,8 @@ class RecordChain:
             record_hash = chain_hash(previous, content)
             rows.append(
                 {
-                    "sequence": sequence,
+                    "chain": chain,
+                    "chain_sequence": position,
                     "kind": record.kind.value,
                     "borrower_id": record.borrower_id,
                     "inquiry_id": record.inquiry_id,
@@ -352,26 +404,48 @@ class RecordChain:
                     "previous_hash": previous,
                 }
             )
-            previous = record_hash
+            heads[chain] = (position, record_hash)
         await self._conn.execute(insert(inquiry_records), rows)
         return rows
 
-    async def hash_of(self, sequence: int) -> str | None:
+    async def chains_in(self, first: int, last: int) -> list[int]:
+        """The chains with records whose listing sequence is in ``[first, last]``."""
+        rows = await self._conn.execute(
+            select(inquiry_records.c.chain)
+            .where(inquiry_records.c.sequence.between(first, last))
+            .distinct()
+            .order_by(inquiry_records.c.chain)
+        )
+        return [r[0] for r in rows]
+
+    async def chain_range(
+        self, chain: int, first: int, last: int, *, after_position: int, limit: int
+    ) -> Sequence[Any]:
+        """Up to ``limit`` records of ``chain`` with listing sequence in ``[first, last]``,
+        after ``after_position``, in chain order."""
+        c = inquiry_records.c
+        return (
+            await self._conn.execute(
+                select(inquiry_records)
+                .where(
+                    c.chain == chain,
+                    c.chain_sequence > after_position,
+                    c.sequence.between(first, last),
+                )
+                .order_by(c.chain_sequence)
+                .limit(limit)
+            )
+        ).all()
+
+    async def hash_at(self, chain: int, position: int) -> str | None:
         return await self._conn.scalar(
-            select(inquiry_records.c.record_hash).where(inquiry_records.c.sequence == sequence)
+            select(inquiry_records.c.record_hash).where(
+                inquiry_records.c.chain == chain, inquiry_records.c.chain_sequence == position
+            )
         )
 
     async def newest_sequence(self) -> int:
         return int(await self._conn.scalar(select(func.max(inquiry_records.c.sequence))) or 0)
-
-    async def range(self, first: int, last: int) -> Sequence[Any]:
-        return (
-            await self._conn.execute(
-                select(inquiry_records)
-                .where(inquiry_records.c.sequence.between(first, last))
-                .order_by(inquiry_records.c.sequence)
-            )
-        ).all()
 
     async def search(
         self,

@@ -10,8 +10,11 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    Sequence,
+    SmallInteger,
     String,
     Table,
+    UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
@@ -188,7 +191,14 @@ Index(
 inquiry_records = Table(
     "inquiry_records",
     metadata,
-    Column("sequence", BigInteger, primary_key=True, autoincrement=False),
+    # Service-wide listing order (drawn from a sequence: not gap-free, see the chain columns).
+    Column(
+        "sequence", BigInteger, Sequence("inquiry_records_sequence_seq"), primary_key=True,
+        autoincrement=False,
+    ),
+    # Which hash chain (a partition of borrowers) and the gap-free position in it.
+    Column("chain", SmallInteger, nullable=False),
+    Column("chain_sequence", BigInteger, nullable=False),
     Column("kind", String(20), nullable=False),
     Column("borrower_id", String(128), nullable=False),
     Column("inquiry_id", UUID(as_uuid=True), nullable=True),
@@ -202,7 +212,9 @@ inquiry_records = Table(
     Column("record_hash", String(64), nullable=False),
     Column("previous_hash", String(64), nullable=False),
     CheckConstraint("sequence >= 1", name="sequence_positive"),
+    CheckConstraint("chain_sequence >= 1", name="chain_sequence_positive"),
     CheckConstraint(_one_of("kind", RECORD_KINDS), name="kind_known"),
+    UniqueConstraint("chain", "chain_sequence"),
 )
 Index("ix_inquiry_records_borrower", inquiry_records.c.borrower_id, inquiry_records.c.sequence)
 Index("ix_inquiry_records_actor", inquiry_records.c.actor, inquiry_records.c.sequence)

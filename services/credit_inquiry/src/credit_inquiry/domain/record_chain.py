@@ -1,11 +1,14 @@
-"""The tamper-evident inquiry record chain.
+"""The tamper-evident inquiry record chains.
 
-Plain Python. Every record's hash is SHA-256 over the previous record's hash and the record's
-canonical content (sorted-key compact JSON of its fields, UTF-8), so changing, removing or
-re-ordering any stored record breaks the chain from that record on. The first record links to
-:data:`GENESIS`. Verification walks records in sequence order and reports the first that does
-not hash correctly (HASH_MISMATCH), does not link to its predecessor (LINK_MISMATCH) or leaves
-a gap in the sequence (SEQUENCE_GAP).
+Plain Python. Records are partitioned by borrower into :data:`RECORD_CHAINS` independent hash
+chains (:func:`chain_of`), so inquiries of different borrowers do not queue behind one lock. In
+a chain, every record's hash is SHA-256 over the previous record's hash and the record's
+canonical content (sorted-key compact JSON of its fields, UTF-8, its position in the chain
+included), so changing, removing or re-ordering any stored record breaks its chain from that
+record on; moving a record to another chain breaks both. The first record of a chain links to
+:data:`GENESIS`. Verification walks a chain in position order and reports the first record that
+does not hash correctly (HASH_MISMATCH), does not link to its predecessor (LINK_MISMATCH) or
+leaves a gap in the positions (SEQUENCE_GAP).
 """
 
 from __future__ import annotations
@@ -17,11 +20,20 @@ from dataclasses import dataclass
 from typing import Final
 
 GENESIS: Final = "0" * 64
+# Number of chains borrowers are spread over. Stored with each record, so changing it later only
+# redistributes new records; verification walks the chains the records name.
+RECORD_CHAINS: Final = 64
 HASH_MISMATCH: Final = "HASH_MISMATCH"
 LINK_MISMATCH: Final = "LINK_MISMATCH"
 SEQUENCE_GAP: Final = "SEQUENCE_GAP"
 
 ContentValue = str | int | None
+
+
+def chain_of(borrower_id: str) -> int:
+    """The chain a borrower's records go to: a stable hash of the borrower id."""
+    digest = hashlib.sha256(borrower_id.encode("utf-8")).digest()
+    return int.from_bytes(digest[:4], "big") % RECORD_CHAINS
 
 
 def canonical_content(content: Mapping[str, ContentValue]) -> bytes:
@@ -38,7 +50,7 @@ def chain_hash(previous_hash: str, content: Mapping[str, ContentValue]) -> str:
 
 @dataclass(frozen=True)
 class ChainLink:
-    sequence: int
+    sequence: int  # position in its chain
     content: Mapping[str, ContentValue]
     record_hash: str
     previous_hash: str

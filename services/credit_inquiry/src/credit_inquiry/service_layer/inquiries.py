@@ -9,8 +9,9 @@
 3. answer from a stored report inside the reuse window (post-loan only; no bureau call), or
    call the bureau **while the transaction is open** (bounded by the adapter's deadline and
    retries);
-4. store the encrypted report, the inquiry, its chain record (advisory lock, taken last) and
-   InquiryCompleted in the outbox; commit.
+4. store the encrypted report, the inquiry and the idempotent response; then append the chain
+   record to the borrower's chain (its advisory lock is taken here, held for the chain insert,
+   the InquiryCompleted outbox row and the commit); commit.
 
 A bureau failure raises before anything is written: the transaction rolls back, the
 idempotency key with it, and the caller gets UNAVAILABLE / DEADLINE_EXCEEDED with nothing
@@ -48,6 +49,7 @@ from credit_inquiry.adapters.inquiry_repository import (
     NewRecord,
     RecordChain,
     ReportRepository,
+    inquiry_basis,
 )
 from credit_inquiry.adapters.repository import ConsentRepository
 from credit_inquiry.domain.consent import ConsentPurpose, ReportSection
@@ -244,6 +246,10 @@ async def request_inquiry(
     """Check the consent and record the inquiry in one transaction (see the module docstring);
     emits InquiryCompleted."""
     now = ctx.clock.now()
+    # Appended after the idempotency response is stored, right before the commit (which writes
+    # the outbox row): the chain's lock is held for two statements and the commit. The outbox
+    # row comes after the lock so a borrower's events keep the chain's (= commit) order.
+    chain_record: list[NewRecord] = []
     async with UnitOfWork(ctx.engine) as uow:
 
         async def inquire() -> credit_inquiry_pb2.RequestInquiryResponse:
@@ -257,17 +263,17 @@ async def request_inquiry(
                 at=now,
             )
             sections = sections_for(command.sections, consent)
-            identity = await IdentityRepository(conn).latest_matched(command.borrower_id)
+            # Identity, reuse candidate and its score: one statement.
+            basis = await inquiry_basis(
+                conn, command.borrower_id,
+                with_candidate=command.purpose is ConsentPurpose.POST_LOAN_MANAGEMENT,
+            )
+            identity, candidate = basis.identity, basis.candidate
             if identity is None:
                 raise FailedPrecondition(
                     IDENTITY_NOT_VERIFIED, "the borrower has no matched identity verification"
                 )
             inquiries = InquiryRepository(conn)
-            candidate = (
-                await inquiries.latest_retrieval(command.borrower_id)
-                if command.purpose is ConsentPurpose.POST_LOAN_MANAGEMENT
-                else None
-            )
             values: dict[str, Any] = {
                 "inquiry_id": uuid.uuid4(),
                 "borrower_id": command.borrower_id,
@@ -290,8 +296,7 @@ async def request_inquiry(
                 candidate, purpose=command.purpose, sections=sections, at=now,
                 window=ctx.settings.reuse_window,
             ):
-                source = await inquiries.get(candidate.inquiry_id)
-                assert source is not None  # noqa: S101 - just read through a join
+                source = basis.source
                 kind = RecordKind.REUSE
                 values.update(
                     outcome=InquiryOutcome.REPORT_REUSED.value,
@@ -346,25 +351,21 @@ async def request_inquiry(
                         risk_features=features.to_dict(),
                         explanation=explanation_to_json(result, model),
                     )
-            await inquiries.add(**values)
-            row = await inquiries.get(values["inquiry_id"])
+            row = await inquiries.add_returning(**values)
             inquiry = inquiry_to_proto(row)
             uow.record_event(inquiry_completed(inquiry), ordering_key=command.borrower_id)
-            # Last: the chain lock is held only from here to the commit.
-            await RecordChain(conn).append(
-                [
-                    NewRecord(
-                        kind=kind,
-                        borrower_id=command.borrower_id,
-                        actor=operator,
-                        recorded_at=now,
-                        inquiry_id=values["inquiry_id"],
-                        report_id=values["report_id"],
-                        purpose=command.purpose.value,
-                        consent_id=consent.consent_id,
-                        outcome=values["outcome"],
-                    )
-                ]
+            chain_record.append(
+                NewRecord(
+                    kind=kind,
+                    borrower_id=command.borrower_id,
+                    actor=operator,
+                    recorded_at=now,
+                    inquiry_id=values["inquiry_id"],
+                    report_id=values["report_id"],
+                    purpose=command.purpose.value,
+                    consent_id=consent.consent_id,
+                    outcome=values["outcome"],
+                )
             )
             log.info(
                 "inquiry recorded",
@@ -381,6 +382,7 @@ async def request_inquiry(
             effect=inquire,
             now=now,
         )
+        await RecordChain(uow.connection).append(chain_record)  # nothing on a replay
         await uow.commit()
     return response
 
@@ -528,32 +530,57 @@ async def borrower_history(
 
 
 async def verify_record_chain(ctx: InquiryContext, first: int, last: int) -> ChainCheck:
-    """Recompute the chain over ``[first, last]`` (``last`` 0 = newest), in batches."""
+    """Recompute every chain over the records with listing sequence in ``[first, last]``
+    (``last`` 0 = newest), each chain in batches, anchored at its predecessor's stored hash.
+    The first broken record is the one with the lowest listing sequence over all chains."""
     from credit_inquiry.adapters.inquiry_repository import row_to_link
 
     first = max(first, 1)
+    checked = 0
+    broken: list[tuple[int, str]] = []
     async with ctx.engine.connect() as conn:
         chain = RecordChain(conn)
         newest = await chain.newest_sequence()
         last = newest if last <= 0 else min(last, newest)
         if last < first:
             return ChainCheck(records_checked=0)
-        previous = GENESIS if first == 1 else await chain.hash_of(first - 1)
-        if previous is None:  # the predecessor itself is missing
-            return ChainCheck(0, first - 1, "SEQUENCE_GAP")
-        checked = 0
-        start = first
-        while start <= last:
-            end = min(start + VERIFY_BATCH - 1, last)
-            rows = await chain.range(start, end)
-            result = verify_chain(
-                (row_to_link(r) for r in rows), expected_previous=previous, first_sequence=start
-            )
+        for number in await chain.chains_in(first, last):
+            result = await _verify_one_chain(chain, number, first, last, row_to_link)
             checked += result.records_checked
             if not result.intact:
-                return ChainCheck(checked, result.first_broken_sequence, result.broken_reason)
-            if len(rows) < end - start + 1:  # rows missing at the end of the batch
-                return ChainCheck(checked, start + len(rows), "SEQUENCE_GAP")
-            previous = rows[-1].record_hash
-            start = end + 1
+                broken.append((result.first_broken_sequence, result.broken_reason))
+    if broken:
+        sequence, reason = min(broken)
+        return ChainCheck(checked, sequence, reason)
     return ChainCheck(checked)
+
+
+async def _verify_one_chain(
+    chain: RecordChain, number: int, first: int, last: int, to_link: Any
+) -> ChainCheck:
+    """One chain's records in ``[first, last]``; a break is reported by listing sequence."""
+    checked = 0
+    position = 0
+    previous: str | None = None
+    while True:
+        rows = await chain.chain_range(number, first, last, after_position=position,
+                                       limit=VERIFY_BATCH)
+        if not rows:
+            return ChainCheck(checked)
+        if previous is None:  # anchor: the chain's genesis or the stored predecessor
+            start = rows[0].chain_sequence
+            previous = GENESIS if start == 1 else await chain.hash_at(number, start - 1)
+            if previous is None:
+                return ChainCheck(checked + 1, rows[0].sequence, "SEQUENCE_GAP")
+            position = start - 1
+        result = verify_chain(
+            (to_link(r) for r in rows), expected_previous=previous, first_sequence=position + 1
+        )
+        checked += result.records_checked
+        if not result.intact:
+            # The record at (or, for a gap, right after) the broken position.
+            at = next(r.sequence for r in rows
+                      if r.chain_sequence >= result.first_broken_sequence)
+            return ChainCheck(checked, at, result.broken_reason)
+        previous = rows[-1].record_hash
+        position = rows[-1].chain_sequence
