@@ -121,3 +121,6 @@ def daily_cycle(
 def register(app: typer.Typer) -> None:
     """Add these commands to the ``postloan`` CLI."""
     app.command("daily-cycle")(daily_cycle)
+    from postloan_runtime.cli_reports import register as register_reports
+
+    register_reports(app)

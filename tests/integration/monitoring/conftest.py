@@ -122,3 +122,6 @@ async def monitoring(
         await channel.close()
         await server.stop(grace=0)
         await engine.dispose()
+
+
+from monitoring_harness import monitoring_harness  # noqa: E402,F401 - a shared fixture

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from postloan_runtime.errors import FailedPrecondition
+
 
 class Severity(StrEnum):
     LOW = "LOW"
@@ -188,3 +190,55 @@ def score_drop(
         Rule.SCORE_DROP, Severity.HIGH, "the credit score dropped sharply",
         (Evidence("score_drop_points", str(drop), str(policy.score_drop_points)),),
     )
+
+
+# --- the alert lifecycle: OPEN → ACKNOWLEDGED → RESOLVED (OPEN → RESOLVED directly too) -------
+
+
+def check_can_acknowledge(state: AlertState) -> None:
+    """Only an open alert can be acknowledged (ALERT_NOT_OPEN otherwise)."""
+    if state is not AlertState.OPEN:
+        raise FailedPrecondition(
+            Reasons.ALERT_NOT_OPEN, "only an open alert can be acknowledged",
+            metadata={"state": state.value},
+        )
+
+
+def check_can_resolve(state: AlertState) -> None:
+    """An open or acknowledged alert can be resolved (ALERT_ALREADY_RESOLVED otherwise)."""
+    if state is AlertState.RESOLVED:
+        raise FailedPrecondition(
+            Reasons.ALERT_ALREADY_RESOLVED, "the alert is already resolved",
+            metadata={"state": state.value},
+        )
+
+
+def repayment_drafts(
+    installments: Sequence[PaidInstallment],
+    business_date: dt.date,
+    grace_days: int,
+    tolerance_fen: int,
+    policy: EarlyWarningPolicy,
+) -> list[AlertDraft]:
+    """The rules a posted repayment can trip, over the loan's installments in force: a due
+    installment left part-paid (the oldest such), a streak of late payments, payment-day
+    drift."""
+    drafts: list[AlertDraft] = []
+    for item in sorted(installments, key=lambda i: i.sequence):
+        partial = partial_payment(item, business_date, tolerance_fen)
+        if partial is not None:
+            drafts.append(partial)
+            break
+    for draft in (late_streak(installments, grace_days, policy),
+                  payment_day_drift(installments, policy)):
+        if draft is not None:
+            drafts.append(draft)
+    return drafts
+
+
+def inquiry_drafts(
+    previous_score: int | None, signal: InquirySignal, policy: EarlyWarningPolicy
+) -> list[AlertDraft]:
+    """The rules a completed credit inquiry can trip: inquiry spike, score drop."""
+    return [d for d in (inquiry_spike(signal, policy), score_drop(previous_score, signal, policy))
+            if d is not None]

@@ -14,7 +14,10 @@ from monitoring.entrypoints.daily_cycle import (
     DailyCycleServicer,
     daily_cycle_policy_from_env,
 )
+from monitoring.entrypoints.early_warning import EarlyWarningServicer
+from monitoring.entrypoints.inquiry_events import inquiry_consumer_worker
 from monitoring.entrypoints.loans import LoanServicer
+from monitoring.entrypoints.portfolio import PortfolioAnalyticsServicer
 from monitoring.entrypoints.repayments import RepaymentServicer
 from monitoring.service_layer.loans import LoanPolicy
 from postloan.monitoring.v1 import monitoring_pb2, monitoring_pb2_grpc
@@ -48,6 +51,7 @@ def build_app(*, policy: LoanPolicy | None = None, clock: Clock | None = None) -
     def register(server: grpc.aio.Server, running: RunningService) -> None:
         loan_policy = policy or loan_policy_from_env()
         loan_servicer = MonitoringLoanServicer(running, clock=clock, policy=loan_policy)
+        cycle_policy = daily_cycle_policy_from_env(loan_policy.rate_cap)
         add_servicers(
             server,
             monitoring_pb2,
@@ -56,8 +60,13 @@ def build_app(*, policy: LoanPolicy | None = None, clock: Clock | None = None) -
                 "LoanService": loan_servicer,
                 "RepaymentService": RepaymentServicer(running, clock=clock),
                 "DailyCycleService": DailyCycleServicer(
-                    running, clock=clock,
-                    policy=daily_cycle_policy_from_env(loan_policy.rate_cap),
+                    running, clock=clock, policy=cycle_policy,
+                ),
+                "EarlyWarningService": EarlyWarningServicer(
+                    running, clock=clock, policy=cycle_policy.early_warning
+                ),
+                "PortfolioAnalyticsService": PortfolioAnalyticsServicer(
+                    running, clock=clock, buckets=cycle_policy.delinquency.buckets
                 ),
             },
         )
@@ -69,5 +78,5 @@ def build_app(*, policy: LoanPolicy | None = None, clock: Clock | None = None) -
         service_names=[*service_full_names(monitoring_pb2), EVENT_FEED_SERVICE],
         register=register,
         # sweep_idempotency_keys is the ready worker; idempotency_sweeper is its factory.
-        workers=[relay_worker, sweep_idempotency_keys],
+        workers=[relay_worker, sweep_idempotency_keys, inquiry_consumer_worker(clock)],
     )

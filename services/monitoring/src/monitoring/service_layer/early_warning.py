@@ -1,6 +1,7 @@
-"""Early-warning use cases: raising alerts (from the daily cycle and from credit-inquiry
-events), and the alert lifecycle. At most one unresolved alert per rule, borrower and subject
-(loan, or none for borrower-level alerts): raising again while one is open does nothing."""
+"""Early-warning use cases: raising alerts (from the daily cycle, at repayment posting and from
+credit-inquiry events), the alert lifecycle (open → acknowledged → resolved), reading alerts and
+the after-payoff review. At most one unresolved alert per rule, borrower and subject (loan, or
+none for borrower-level alerts): raising again while one is open does nothing."""
 
 from __future__ import annotations
 
@@ -16,14 +17,21 @@ from monitoring.domain.daily_cycle import derived_id
 from monitoring.domain.early_warning import (
     AlertDraft,
     EarlyWarningPolicy,
+    InquirySignal,
+    PaidInstallment,
     first_payment_default,
+    inquiry_drafts,
+    repayment_drafts,
 )
+from monitoring.domain.loans import Loan
 from postloan.monitoring.v1 import events_pb2, resources_pb2
 from postloan_runtime.events.outbox import DomainEventRecord
 from postloan_runtime.proto_convert import date_to_proto
 
 __all__ = [
     "EarlyWarningPolicy",
+    "raise_repayment_alerts",
+    "record_inquiry",
     "is_first_payment_default",
     "raise_alerts",
     "raise_first_payment_defaults",
@@ -120,3 +128,83 @@ async def raise_first_payment_defaults(
         if draft is not None:
             drafts.append((draft, row["borrower_id"], row["loan_id"], (business_date,)))
     return await raise_alerts(conn, drafts, business_date, now)
+
+
+async def raise_repayment_alerts(
+    conn: AsyncConnection,
+    loan: Loan,
+    repayment_id: str,
+    business_date: dt.date,
+    now: dt.datetime,
+    *,
+    tolerance_fen: int,
+    policy: EarlyWarningPolicy = EarlyWarningPolicy(),  # noqa: B008 - frozen
+) -> list[DomainEventRecord]:
+    """After a posting (in its transaction): partial payment, late streak and payment-day drift
+    over the loan's installments in force, as the posting left them."""
+    installments = [
+        PaidInstallment(i.sequence, i.due_date, i.paid_on if i.is_settled else None,
+                        i.total_paid_fen, i.total_due_fen)
+        for i in loan.installments if i.is_current
+    ]
+    drafts = repayment_drafts(
+        installments, business_date, loan.terms.grace_days, tolerance_fen, policy
+    )
+    return await raise_alerts(
+        conn, [(d, loan.borrower_id, loan.loan_id, (repayment_id,)) for d in drafts],
+        business_date, now,
+    )
+
+
+async def record_inquiry(
+    conn: AsyncConnection,
+    *,
+    inquiry_id: str,
+    borrower_id: str,
+    completed_at: dt.datetime,
+    business_date: dt.date,
+    hard: bool,
+    signal: InquirySignal,
+    now: dt.datetime,
+    policy: EarlyWarningPolicy = EarlyWarningPolicy(),  # noqa: B008 - frozen
+) -> list[DomainEventRecord]:
+    """Store a completed credit inquiry's signals and raise inquiry-spike and score-drop alerts
+    (borrower-level) for borrowers monitoring holds loans of. A repeated inquiry id does
+    nothing. The score compared with is the borrower's latest one completed before this
+    inquiry."""
+    stored = await conn.scalar(
+        text(
+            """
+            INSERT INTO borrower_inquiries (inquiry_id, borrower_id, completed_at, business_date,
+              hard, score, inquiries_1m, inquiries_3m)
+            VALUES (:inquiry_id, :borrower_id, :completed_at, :d, :hard, :score, :i1m, NULL)
+            ON CONFLICT (inquiry_id) DO NOTHING
+            RETURNING inquiry_id
+            """
+        ),
+        {"inquiry_id": inquiry_id, "borrower_id": borrower_id, "completed_at": completed_at,
+         "d": business_date, "hard": 1 if hard else 0, "score": signal.score,
+         "i1m": signal.inquiries_1m},
+    )
+    if stored is None:
+        return []
+    known = await conn.scalar(
+        text("SELECT EXISTS (SELECT 1 FROM loans WHERE borrower_id = :b)"), {"b": borrower_id}
+    )
+    if not known:
+        return []
+    previous_score = await conn.scalar(
+        text(
+            """
+            SELECT score FROM borrower_inquiries
+            WHERE borrower_id = :b AND score IS NOT NULL AND inquiry_id <> :i
+              AND completed_at < :at
+            ORDER BY completed_at DESC, inquiry_id DESC LIMIT 1
+            """
+        ),
+        {"b": borrower_id, "i": inquiry_id, "at": completed_at},
+    )
+    drafts = inquiry_drafts(previous_score, signal, policy)
+    return await raise_alerts(
+        conn, [(d, borrower_id, None, (inquiry_id,)) for d in drafts], business_date, now
+    )

@@ -26,6 +26,7 @@ from monitoring.adapters.repayments import RepaymentRepository, sync_installment
 from monitoring.adapters.repository import LoanRepository
 from monitoring.adapters.tables import bucket_history, loans, repayments
 from monitoring.domain.delinquency import DelinquencyPolicy
+from monitoring.domain.early_warning import EarlyWarningPolicy
 from monitoring.domain.loans import Installment, Loan, LoanState, status_figures
 from monitoring.domain.repayments import (
     DEFAULT_WATERFALL,
@@ -45,6 +46,7 @@ from monitoring.domain.repayments import (
     replay,
     with_states,
 )
+from monitoring.service_layer.early_warning import raise_repayment_alerts
 from postloan.monitoring.v1 import events_pb2, monitoring_pb2
 from postloan_runtime.clock import Clock
 from postloan_runtime.errors import FailedPrecondition, NotFound
@@ -62,6 +64,7 @@ class RepaymentPolicy:
 
     waterfall: Waterfall = DEFAULT_WATERFALL
     delinquency: DelinquencyPolicy = field(default_factory=DelinquencyPolicy)
+    early_warning: EarlyWarningPolicy = field(default_factory=EarlyWarningPolicy)
 
 
 @dataclass(frozen=True)
@@ -411,6 +414,13 @@ async def post_repayment(
                 uow.record_event(event, loan.loan_id)
             if settled.newly_paid_off:
                 uow.record_event(await _paid_off_event(conn, updated), loan.loan_id)
+            else:
+                # Early warning sees the payment behaviour as the posting left it.
+                for alert_event in await raise_repayment_alerts(
+                    conn, updated, repayment.repayment_id, clock.today(), now,
+                    tolerance_fen=policy.delinquency.tolerance_fen, policy=policy.early_warning,
+                ):
+                    uow.record_event(alert_event.payload, alert_event.ordering_key)
             return monitoring_pb2.PostRepaymentResponse(
                 repayment=_repayment_pb(repayment), loan=protobuf.loan_to_proto(updated)
             )
