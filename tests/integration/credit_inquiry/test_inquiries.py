@@ -232,7 +232,7 @@ async def test_bureau_failures_are_clean_and_leave_nothing(h: InquiryHarness) ->
         error = await refused(h.inquire("b-8", consent.consent_id, purpose=PRE_LOAN))
         assert error.code() == grpc.StatusCode.UNAVAILABLE
         assert decode_error(error).metadata.get("dependency") == "credit-bureau"
-        await h.set_faults(latency_ms=1500)  # longer than the adapter's 1 s deadline
+        await h.set_faults(latency_ms=4500)  # longer than the adapter's 3 s deadline
         error = await refused(h.inquire("b-8", consent.consent_id, purpose=PRE_LOAN))
         assert error.code() == grpc.StatusCode.DEADLINE_EXCEEDED
         await h.set_faults(error_rate="1")

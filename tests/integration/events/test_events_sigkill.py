@@ -99,7 +99,8 @@ async def wait_until_working(
     lands in the middle of it rather than during interpreter start-up."""
     watched = {"producer": "produced", "relay": "feed", "consumer": "applied", "feed": "applied"}
     before = await progress(producer_db, consumer_db)
-    deadline = time.monotonic() + 30
+    started = time.monotonic()
+    deadline = started + 60
     while True:
         fleet.check_alive()
         now = await progress(producer_db, consumer_db)
@@ -108,7 +109,15 @@ async def wait_until_working(
             and now["outbox"] == 0
             and now["applied"] == now["produced"]
         )
-        if now[watched[victim]] > before[watched[victim]] or idle:
+        # Nothing for the victim to do yet (e.g. a restarted producer still starting on a busy
+        # machine): once it has had time to start, killing it now is as good a point as any.
+        caught_up = {
+            "producer": False,
+            "relay": now["outbox"] == 0,
+            "feed": now["applied"] == now["feed"],
+            "consumer": now["applied"] == now["feed"],
+        }[victim] and time.monotonic() - started > 5
+        if now[watched[victim]] > before[watched[victim]] or idle or caught_up:
             return
         assert time.monotonic() < deadline, f"{victim} made no progress:\n{fleet.tail(victim)}"
         await asyncio.sleep(0.05)
