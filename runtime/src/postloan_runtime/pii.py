@@ -237,6 +237,12 @@ def redact_text(text: str) -> str:
     return _HAN.sub(lambda m: mask_name(m.group()) if len(m.group()) > 1 else "*", text)
 
 
+def contains_id_or_mobile_number(text: str) -> bool:
+    """True when free text holds something shaped like a resident ID number or a mainland
+    mobile number: what a "no personal data" text field (a reason, a note) refuses."""
+    return bool(_ID_NUMBER.search(text) or _MOBILE.search(text))
+
+
 # Keys (log extras, span attributes) whose values are personal data whatever they contain.
 _PERSON_WORDS = frozenset(
     {

@@ -68,16 +68,18 @@ class Harness:
     clock: ManualClock
     consumer: EventConsumer
     analytics: monitoring_pb2_grpc.PortfolioAnalyticsServiceStub | None = None
+    credit_lines: monitoring_pb2_grpc.CreditLineServiceStub | None = None
     address: str = ""
     keys_dir: Path | None = None
     position: int = 0
 
     async def register(self, borrower: str = "B-EW-1", principal: int = 1_200_000,
                        term: int = 12, disbursed: dt.date = DISBURSED, due_day: int = 10,
-                       loan_id: str | None = None) -> str:
+                       loan_id: str | None = None, credit_line_id: str = "") -> str:
         loan_id = loan_id or f"L-{uuid.uuid4().hex[:12]}"
         await self.loans.RegisterLoan(monitoring_pb2.RegisterLoanRequest(
             request_id=str(uuid.uuid4()), loan_id=loan_id, borrower_id=borrower,
+            credit_line_id=credit_line_id,
             terms=resources_pb2.LoanTerms(
                 product_code="CASH-12M", principal=cny(principal),
                 annual_rate=money_pb2.DecimalValue(value="0.1200"), term_periods=term,
@@ -171,6 +173,7 @@ async def monitoring_harness(
             repayments=monitoring_pb2_grpc.RepaymentServiceStub(channel),
             alerts=monitoring_pb2_grpc.EarlyWarningServiceStub(channel),
             analytics=monitoring_pb2_grpc.PortfolioAnalyticsServiceStub(channel),
+            credit_lines=monitoring_pb2_grpc.CreditLineServiceStub(channel),
             address=server.address, keys_dir=monitoring_keys_dir,
             metadata=bearer(token_for(monitoring_keys_dir, OPERATOR_ROLES, subject="op-42")),
             clock=clock, consumer=consumer,

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -364,3 +365,74 @@ borrower_inquiries = Table(
 )
 Index("ix_borrower_inquiries_borrower", borrower_inquiries.c.borrower_id,
       borrower_inquiries.c.completed_at)
+
+# --- revolving credit lines and the actions taken on them (migration 0005) -------------------
+
+CREDIT_LINE_STATES = ("ACTIVE", "FROZEN")
+CREDIT_LINE_ACTION_TYPES = ("REDUCE_LIMIT", "FREEZE", "UNFREEZE")
+
+credit_lines = Table(
+    "credit_lines",
+    metadata,
+    Column("credit_line_id", String(64), primary_key=True),
+    Column("borrower_id", String(64), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("credit_limit_fen", BigInteger, nullable=False),
+    Column("original_limit_fen", BigInteger, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("registered_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("original_limit_fen > 0", name="original_limit_positive"),
+    # Limits only go down in v1 (there is no increase action).
+    CheckConstraint(
+        "credit_limit_fen >= 0 AND credit_limit_fen <= original_limit_fen",
+        name="limit_within_original",
+    ),
+    CheckConstraint(_one_of("state", CREDIT_LINE_STATES), name="state_known"),
+)
+Index("ix_credit_lines_borrower_id", credit_lines.c.borrower_id, credit_lines.c.credit_line_id)
+
+# A loan drawn from a line names a registered line.
+loans.append_constraint(
+    ForeignKeyConstraint(
+        ["credit_line_id"], ["credit_lines.credit_line_id"], ondelete="RESTRICT"
+    )
+)
+
+# One row per action; never updated or deleted (a trigger refuses it at the database).
+credit_line_actions = Table(
+    "credit_line_actions",
+    metadata,
+    # Insertion order: the log is listed newest first by it (instants may tie).
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("action_id", Uuid, nullable=False, unique=True),
+    Column(
+        "credit_line_id",
+        String(64),
+        ForeignKey("credit_lines.credit_line_id", ondelete="RESTRICT"),
+        nullable=False,
+    ),
+    Column("action", String(16), nullable=False),
+    Column("previous_limit_fen", BigInteger, nullable=False),
+    Column("new_limit_fen", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    # No personal data (the servicer refuses ID and mobile numbers in it).
+    Column("reason", String(500), nullable=False),
+    Column("alert_id", Uuid, ForeignKey("alerts.alert_id", ondelete="RESTRICT"), nullable=True),
+    Column("taken_by", String(128), nullable=False),
+    Column("taken_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint(_one_of("action", CREDIT_LINE_ACTION_TYPES), name="action_known"),
+    CheckConstraint(
+        "previous_limit_fen >= 0 AND new_limit_fen >= 0", name="limits_non_negative"
+    ),
+    CheckConstraint(
+        "(action = 'REDUCE_LIMIT' AND new_limit_fen < previous_limit_fen)"
+        " OR (action <> 'REDUCE_LIMIT' AND new_limit_fen = previous_limit_fen)",
+        name="limit_change_matches_action",
+    ),
+)
+Index(
+    "ix_credit_line_actions_credit_line_id",
+    credit_line_actions.c.credit_line_id,
+    credit_line_actions.c.id,
+)

@@ -9,6 +9,7 @@ import grpc
 
 from monitoring.adapters.tables import metadata
 from monitoring.domain.loans import DEFAULT_RATE_CAP
+from monitoring.entrypoints.credit_lines import CreditLineServicer
 from monitoring.entrypoints.daily_cycle import (
     BucketHistoryMixin,
     DailyCycleServicer,
@@ -68,6 +69,7 @@ def build_app(*, policy: LoanPolicy | None = None, clock: Clock | None = None) -
                 "PortfolioAnalyticsService": PortfolioAnalyticsServicer(
                     running, clock=clock, buckets=cycle_policy.delinquency.buckets
                 ),
+                "CreditLineService": CreditLineServicer(running, clock=clock),
             },
         )
         add_event_feed(server, running)

@@ -25,6 +25,7 @@ from monitoring.domain.loans import (
     register_loan,
     schedule_for,
 )
+from monitoring.service_layer.credit_lines import check_loan_drawdown
 from postloan.monitoring.v1 import monitoring_pb2
 from postloan_runtime.clock import Clock
 from postloan_runtime.errors import FailedPrecondition, NotFound
@@ -83,14 +84,6 @@ async def register(
         repository = LoanRepository(uow.connection)
 
         async def effect() -> monitoring_pb2.RegisterLoanResponse:
-            if command.credit_line_id:
-                # Credit lines are not registered in this version (CreditLineService is not
-                # implemented), so no loan can be drawn from one yet.
-                raise FailedPrecondition(
-                    Reasons.CREDIT_LINE_NOT_FOUND,
-                    "the credit line is not registered",
-                    metadata={"credit_line_id": command.credit_line_id},
-                )
             loan = register_loan(
                 loan_id=command.loan_id,
                 borrower_id=command.borrower_id,
@@ -100,6 +93,15 @@ async def register(
                 rate_cap=policy.rate_cap,
                 registered_at=clock.now(),
             )
+            if command.credit_line_id:
+                await check_loan_drawdown(
+                    uow.connection,
+                    loan_id=command.loan_id,
+                    credit_line_id=command.credit_line_id,
+                    borrower_id=command.borrower_id,
+                    currency=command.terms.currency,
+                    principal_fen=command.terms.principal_fen,
+                )
             if not await repository.add(loan, registration_fingerprint=fingerprint):
                 return await _existing_registration(repository, command.loan_id, fingerprint)
             for event in loan.events:

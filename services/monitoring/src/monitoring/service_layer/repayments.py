@@ -24,7 +24,7 @@ from monitoring.adapters.repayment_protobuf import CHANNEL_TO_PROTO, REVERSAL_RE
 from monitoring.adapters.repayment_protobuf import repayment_to_proto as _repayment_pb
 from monitoring.adapters.repayments import RepaymentRepository, sync_installments
 from monitoring.adapters.repository import LoanRepository
-from monitoring.adapters.tables import bucket_history, loans, repayments
+from monitoring.adapters.tables import bucket_history, daily_cycle_runs, loans, repayments
 from monitoring.domain.delinquency import DelinquencyPolicy
 from monitoring.domain.early_warning import EarlyWarningPolicy
 from monitoring.domain.loans import Installment, Loan, LoanState, status_figures
@@ -114,6 +114,25 @@ class Settled:
     before: Delinquency
     after: Delinquency
     newly_paid_off: bool
+
+
+async def posting_business_date(
+    conn: AsyncConnection, clock: Clock, value_date: dt.date
+) -> dt.date:
+    """The business date a posting evaluates delinquency as of: the business date in progress
+    (the day after the latest completed daily cycle; today when none has run), never before the
+    value date, never after today. With the cycle run nightly this is today; while cycles are
+    behind (catching up after an outage, or a portfolio replayed day by day), it keeps the loan's
+    status from running ahead of the cycle, which would then skip the loan as fresher."""
+    today = clock.today()
+    completed = await conn.scalar(
+        select(func.max(daily_cycle_runs.c.business_date)).where(
+            daily_cycle_runs.c.state == "COMPLETED"
+        )
+    )
+    if completed is None:
+        return today
+    return min(today, max(value_date, completed + dt.timedelta(days=1)))
 
 
 async def settle_loan(
@@ -376,8 +395,8 @@ async def post_repayment(
                 await repository.add(repayment)
                 await _save_replayed(repository, others, by_id)
             settled = await settle_loan(
-                conn, loan, state, as_of=clock.today(), policy=policy.delinquency,
-                cause="REPAYMENT", now=now,
+                conn, loan, state, as_of=await posting_business_date(conn, clock, value_date),
+                policy=policy.delinquency, cause="REPAYMENT", now=now,
                 last_repayment_date=max(loan.last_repayment_date or value_date, value_date),
             )
             updated = settled.loan
