@@ -30,7 +30,7 @@ The suite runs on the wall clock (no test clock in the services), which shapes t
 The trace test follows the restructuring activation of a delinquent loan as one trace across
 restructuring → monitoring (ReplaceSchedule) → collection (PauseCase) and through the event feed
 (monitoring's LoanCured consumed by collection), from the spans the processes export to an
-in-test OTLP receiver. Two strict-xfail tests pin collection bugs found on the way (the case
+in-test OTLP receiver. Two tests pin collection bugs found on the way and since fixed (the case
 closed as CURED right after the pause; the contact gate ignoring the case's state).
 """
 
@@ -628,8 +628,8 @@ async def test_one_borrowers_whole_story(clients: Clients) -> None:  # noqa: PLR
         (date_from_proto(q.due_date), q.principal.minor_units, q.interest.minor_units,
          q.penalty.minor_units) for q in quote.installments]
     # Collection: PauseCase paused the loan's collection for the plan and cancelled the open
-    # promise. (What becomes of the case next is checked by the xfail tests below: monitoring's
-    # LoanCured from the replacement closes it as CURED instead of leaving it PAUSED.)
+    # promise. (That the case stays PAUSED while the plan runs, although monitoring reports the
+    # replacement as a cure, is checked by test_the_case_stays_paused_while_the_plan_runs.)
     case = await get_case(c, case.case_id)
     assert [x.paused_by_plan_id for x in case.loans] == [plan.plan_id]
     paused = [h for h in await case_history(c, case.case_id)
@@ -856,10 +856,6 @@ async def _settle_case(c: Clients, case_id: str, seconds: float = 5.0) -> colr.C
         await asyncio.sleep(0.1)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "collection bug: monitoring's LoanCured (cause SCHEDULE_REPLACED, plan_id set) emitted by "
-    "ReplaceSchedule closes the case as CURED right after PauseCase paused it; per "
-    "docs/api.md and docs/lifecycle.md it stays PAUSED until PlanCompleted/LoanPaidOff"))
 async def test_the_case_stays_paused_while_the_plan_runs(clients: Clients) -> None:
     _, loan_id, case = await delinquent_loan_with_case(clients)
     plan = await activated_plan(clients, loan_id)
@@ -868,10 +864,6 @@ async def test_the_case_stays_paused_while_the_plan_runs(clients: Clients) -> No
         colr.CASE_STATE_PAUSED, [plan.plan_id]), case
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "collection bug: CheckContact never refuses for the case's state; "
-    "CONTACT_REFUSAL_REASON_CASE_PAUSED / CASE_CLOSED are documented but never produced, so a "
-    "collector is cleared to call a borrower whose collection a restructuring paused"))
 async def test_the_gate_refuses_contact_on_a_paused_or_closed_case(clients: Clients) -> None:
     c = clients
     borrower_id, loan_id, case = await delinquent_loan_with_case(c)

@@ -399,3 +399,18 @@ def test_third_party_templates_never_disclose_the_debt() -> None:
     # The detector itself catches the words a debtor template uses.
     debtor_templates = [t for t in TEMPLATES.values() if t.party is Party.DEBTOR]
     assert all(discloses_debt(t.text) for t in debtor_templates)
+
+
+@pytest.mark.parametrize(("state", "expected"), [
+    (None, ()), ("OPEN", ()), ("PAUSED", (Refusal.CASE_PAUSED,)),
+    ("CLOSED", (Refusal.CASE_CLOSED,)),
+])
+def test_a_paused_or_closed_case_refuses_every_contact(
+    state: str | None, expected: tuple[Refusal, ...]
+) -> None:
+    planned = PlannedContact(Channel.AGENT_CALL, Party.DEBTOR, PHONE,
+                             at("2025-06-02T11:00:00+08:00"), case_state=state)
+    assert check_contact(CN_V1, debtor(), planned, ()).refusals == expected
+    # Reported with the other rules that refuse, in the enum's order.
+    quiet = dataclasses.replace(planned, planned_at=at("2025-06-02T23:00:00+08:00"))
+    assert check_contact(CN_V1, debtor(), quiet, ()).refusals == (Refusal.QUIET_HOURS, *expected)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from collection.adapters.case_tables import cases
 from collection.adapters.contact_tables import (
     contact_attempts,
     contact_checks,
@@ -187,6 +188,13 @@ class ContactRepository:
         query = select(debtor_profiles).where(debtor_profiles.c.borrower_id == borrower_id)
         if lock:
             query = query.with_for_update()
+        return (await self._conn.execute(query)).mappings().first()
+
+    async def case_of_borrower(self, case_id: uuid.UUID, borrower_id: str) -> Row | None:
+        """The case (its id and state) when it is this borrower's; None otherwise."""
+        query = select(cases.c.case_id, cases.c.state).where(
+            cases.c.case_id == case_id, cases.c.borrower_id == borrower_id
+        )
         return (await self._conn.execute(query)).mappings().first()
 
     async def contact_point(self, contact_point_id: uuid.UUID, *, lock: bool = False) -> Row | None:

@@ -152,6 +152,9 @@ class PlannedContact:
     party: Party
     contact_point: ContactPointView | None
     planned_at: dt.datetime  # UTC
+    # State of the case the contact is for ("OPEN", "PAUSED", "CLOSED"); None without a case
+    # (pre-due reminders).
+    case_state: str | None = None
 
 
 @dataclass(frozen=True)
@@ -193,6 +196,10 @@ def check_contact(
     refusals: set[Refusal] = set()
     past = list(history)
 
+    if planned.case_state == "PAUSED":  # a restructuring plan paused collection
+        refusals.add(Refusal.CASE_PAUSED)
+    elif planned.case_state == "CLOSED":
+        refusals.add(Refusal.CASE_CLOSED)
     refusals.update(_point_refusals(rules, planned))
     refusals.update(_flag_refusals(debtor.flags, planned))
     if planned.channel not in TIME_INSENSITIVE:

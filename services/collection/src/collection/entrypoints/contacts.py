@@ -207,7 +207,8 @@ class ContactServicer(collection_pb2_grpc.ContactServiceServicer):
     def _target(
         self, v: Violations, request: Any
     ) -> tuple[str | None, str | None, Channel | None, Party | None, uuid.UUID | None]:
-        case_id = identifier(v, request.case_id, "case_id", required=False)
+        case_uuid = _uuid(v, request.case_id, "case_id", required=False)
+        case_id = str(case_uuid) if case_uuid is not None else None
         borrower_id = identifier(v, request.borrower_id, "borrower_id")
         channel = _enum(v, request.channel, "channel", pb.CHANNEL_FROM_PROTO)
         party = _enum(v, request.party, "party", pb.PARTY_FROM_PROTO)

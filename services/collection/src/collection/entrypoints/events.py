@@ -30,6 +30,7 @@ from collection.service_layer.cases import Change, LoanFigures
 from postloan.common.v1 import events_pb2
 from postloan.credit_inquiry.v1 import events_pb2 as ci_events
 from postloan.monitoring.v1 import events_pb2 as mon
+from postloan.monitoring.v1 import resources_pb2 as mres
 from postloan.restructuring.v1 import events_pb2 as rst
 from postloan_runtime.clock import Clock, SystemClock
 from postloan_runtime.events.consumer import EventHandler, Handlers, consumer_worker
@@ -77,19 +78,30 @@ class CollectionEventHandlers:
                 change, borrower_id=event.borrower_id, loan=loan, event_id=envelope.event_id
             )
         else:  # monitoring reports cures as LoanCured; a move to M0 here is treated alike
+            await self._cured(change, event)
+        await change.flush()
+
+    async def _cured(
+        self, change: Change, event: mon.LoanCured | mon.DelinquencyChanged
+    ) -> None:
+        """A cure closes the loan's part of the case, unless a restructuring plan brought it
+        (then the case stays paused while the plan runs)."""
+        under_plan = await case_use_cases.on_cured_under_plan(
+            change, borrower_id=event.borrower_id, loan_id=event.loan_id,
+            plan_id=event.plan_id or None,
+            schedule_replaced=event.cause == mres.DELINQUENCY_CHANGE_CAUSE_SCHEDULE_REPLACED,
+        )
+        if not under_plan:
             await case_use_cases.on_loan_left(
                 change, borrower_id=event.borrower_id, loan_id=event.loan_id,
                 reason=CloseReason.CURED,
             )
-        await change.flush()
 
     async def loan_cured(
         self, conn: AsyncConnection, envelope: Envelope, event: mon.LoanCured
     ) -> None:
         change = self._change(conn, date_from_proto(event.business_date))
-        await case_use_cases.on_loan_left(
-            change, borrower_id=event.borrower_id, loan_id=event.loan_id, reason=CloseReason.CURED
-        )
+        await self._cured(change, event)
         await change.flush()
 
     async def loan_paid_off(

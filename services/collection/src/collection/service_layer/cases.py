@@ -441,6 +441,48 @@ async def on_loan_left(
     return await remove_loan(change, loan_id, reason)
 
 
+async def on_cured_under_plan(
+    change: Change, *, borrower_id: str, loan_id: str, plan_id: str | None,
+    schedule_replaced: bool,
+) -> bool:
+    """A cure that a restructuring plan brought (monitoring's LoanCured or a move to M0 with
+    the plan's id, or caused by the schedule replacement) does not close the case: collection
+    stays paused until the plan completes (PlanCompleted / LoanPaidOff) or breaks (PlanBroken).
+    The loan's figures in its live case are refreshed and the case stays live, to be paused by
+    PauseCase whichever of the event and the RPC comes first.
+
+    False (nothing done) when the cure is an ordinary one: no plan, or the plan's pause on the
+    loan was already lifted (the plan broke or was cancelled, so a later cure closes as usual).
+    """
+    if not plan_id and not schedule_replaced:
+        return False
+    conn = change.conn
+    await repo.lock_borrower(conn, borrower_id)
+    if plan_id and not schedule_replaced:
+        lifted = (
+            await conn.execute(
+                select(loan_pauses.c.plan_id).where(
+                    loan_pauses.c.loan_id == loan_id,
+                    loan_pauses.c.plan_id == plan_id,
+                    loan_pauses.c.lifted_at.is_not(None),
+                )
+            )
+        ).first()
+        if lifted is not None:
+            return False
+    row = await repo.live_case_of_loan(conn, loan_id)
+    if row is None:
+        return True
+    await conn.execute(
+        update(case_loans)
+        .where(case_loans.c.case_id == row.case_id, case_loans.c.loan_id == loan_id)
+        .values(bucket="M0", days_past_due=0, overdue_fen=0)
+    )
+    refreshed = await repo.refresh_aggregates(conn, row.case_id, change.now)
+    await _state_moved(change, refreshed, row.state, plan_id=plan_id, reason="CURED_UNDER_PLAN")
+    return True
+
+
 async def on_plan_broken(
     change: Change, *, borrower_id: str, loan: LoanFigures, plan_id: str, event_id: str
 ) -> Any:

@@ -134,6 +134,12 @@ async def _gate(
         if point_row is None or point_row["borrower_id"] != command.borrower_id:
             raise NotFound("contact_point", str(command.contact_point_id))
         point = point_view(point_row)
+    case_state = None
+    if command.case_id is not None:
+        case_row = await repo.case_of_borrower(uuid.UUID(command.case_id), command.borrower_id)
+        if case_row is None:
+            raise NotFound("case", command.case_id)
+        case_state = case_row["state"]
     code = debtor_row["jurisdiction_code"]
     profile_row = await repo.effective_profile(code, now)
     if profile_row is None:
@@ -154,7 +160,7 @@ async def _gate(
         debtor,
         PlannedContact(
             channel=command.channel, party=command.party, contact_point=point,
-            planned_at=planned_at,
+            planned_at=planned_at, case_state=case_state,
         ),
         history,
     )
