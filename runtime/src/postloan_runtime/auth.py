@@ -25,10 +25,12 @@ import os
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -89,17 +91,30 @@ def current_caller_or_none() -> Caller | None:
     return _current_caller.get()
 
 
-@contextmanager
-def caller_scope(caller: Caller) -> Iterator[Caller]:
-    """Act as ``caller`` inside the block (workers acting as their service; tests)."""
-    token = _current_caller.set(caller)
-    try:
-        yield caller
-    finally:
+class _CallerScope:
+    # A plain class rather than @contextmanager: it is entered on every authenticated call.
+    __slots__ = ("_caller", "_token")
+
+    def __init__(self, caller: Caller) -> None:
+        self._caller = caller
+        self._token: contextvars.Token[Caller | None] | None = None
+
+    def __enter__(self) -> Caller:
+        self._token = _current_caller.set(self._caller)
+        return self._caller
+
+    def __exit__(self, *exc_info: object) -> None:
+        token, self._token = self._token, None
         try:
-            _current_caller.reset(token)
+            if token is not None:
+                _current_caller.reset(token)
         except ValueError:  # left in another context (async generator resumed elsewhere)
             _current_caller.set(None)
+
+
+def caller_scope(caller: Caller) -> AbstractContextManager[Caller]:
+    """Act as ``caller`` inside the ``with`` block (workers acting as their service; tests)."""
+    return _CallerScope(caller)
 
 
 # --- permissions declared in the contract ------------------------------------------------------
@@ -318,12 +333,34 @@ class InvalidToken(Exception):
     """The presented token is not acceptable; the message is safe to log (no token content)."""
 
 
-class TokenVerifier:
-    """Verifies tokens against trusted public keys (``kid -> Ed25519PublicKey``)."""
+# Authorization verdicts remembered per (roles, permission) under the static role policy.
+DECISION_CACHE_SIZE = 1024
+# Verified tokens remembered per verifier (a service caller re-presents one token for minutes).
+VERIFIED_TOKEN_CACHE_SIZE = 4096
 
-    def __init__(self, keys: Mapping[str, Ed25519PublicKey], *, audience: str = AUDIENCE) -> None:
+
+class TokenVerifier:
+    """Verifies tokens against trusted public keys (``kid -> Ed25519PublicKey``).
+
+    A token that verified is remembered (bounded LRU keyed by the token string, so any altered
+    byte misses) with its ``exp``: re-presenting it skips the signature check and claim parsing,
+    and it is refused from the same moment a full verification would refuse it (``exp`` plus
+    the clock-skew leeway). The keys are fixed per verifier, so a cached verdict cannot outlive
+    the key that produced it. Refused tokens are never cached.
+    """
+
+    def __init__(
+        self,
+        keys: Mapping[str, Ed25519PublicKey],
+        *,
+        audience: str = AUDIENCE,
+        cache_size: int = VERIFIED_TOKEN_CACHE_SIZE,
+    ) -> None:
         self._keys = dict(keys)
         self._audience = audience
+        self._cache_size = cache_size
+        self._verified: OrderedDict[str, tuple[Caller, float]] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     @classmethod
     def from_jwks(cls, jwks: Mapping[str, Any]) -> TokenVerifier:
@@ -353,6 +390,25 @@ class TokenVerifier:
 
     def verify(self, token: str) -> Caller:
         """The caller a valid token names; raises :class:`InvalidToken` otherwise."""
+        now = time.time()
+        with self._cache_lock:
+            cached = self._verified.get(token)
+            if cached is not None:
+                caller, valid_until = cached
+                if now < valid_until:
+                    self._verified.move_to_end(token)
+                    return caller
+                del self._verified[token]
+        caller, exp = self._verify_fully(token)
+        if self._cache_size > 0:
+            with self._cache_lock:
+                self._verified[token] = (caller, exp + CLOCK_SKEW_SECONDS)
+                while len(self._verified) > self._cache_size:
+                    self._verified.popitem(last=False)
+        return caller
+
+    def _verify_fully(self, token: str) -> tuple[Caller, float]:
+        """Signature and claims checked; the caller and the token's ``exp`` (epoch seconds)."""
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
@@ -391,7 +447,8 @@ class TokenVerifier:
             own = SERVICE_ROLE_PREFIX + kid
             if kind != SERVICE or subject != own or roles != [own]:
                 raise InvalidToken("a service token can only claim its own identity")
-        return Caller(subject=subject, roles=tuple(roles), kind=kind)
+        # jwt.decode refuses once exp <= now - leeway: the cache keeps that same bound.
+        return Caller(subject=subject, roles=tuple(roles), kind=kind), float(claims["exp"])
 
 
 def bearer_token(metadata: Iterable[Any] | None) -> str | None:
@@ -439,6 +496,10 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
         self._domain = domain
         self._verifier = verifier
         self._policy = policy or _default_policy
+        # (roles, permission) -> granted, for the default (static) policy only.
+        self._decisions: dict[tuple[tuple[str, ...], str], bool] | None = (
+            {} if policy is None else None
+        )
 
     @classmethod
     def from_env(cls, domain: str) -> AuthInterceptor:
@@ -492,7 +553,7 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
                 "no declared permission",
                 caller,
             )
-        if not is_granted(permission, self._policy(caller.roles)):
+        if not self._is_granted(caller.roles, permission):
             return await self._refuse(
                 continuation,
                 handler_call_details,
@@ -505,10 +566,19 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
         if handler is None:
             return None  # not served here: UNIMPLEMENTED
 
-        def as_caller() -> Any:
-            return caller_scope(caller)
+        return wrap_handler(handler, partial(_CallerScope, caller))
 
-        return wrap_handler(handler, as_caller)
+    def _is_granted(self, roles: tuple[str, ...], permission: str) -> bool:
+        if self._decisions is None:
+            return is_granted(permission, self._policy(roles))
+        key = (roles, permission)
+        granted = self._decisions.get(key)
+        if granted is None:
+            granted = is_granted(permission, self._policy(roles))
+            if len(self._decisions) >= DECISION_CACHE_SIZE:
+                self._decisions.clear()
+            self._decisions[key] = granted
+        return granted
 
     async def _refuse(
         self,

@@ -115,6 +115,8 @@ def to_rpc_status(
 
 
 Handler = Callable[[Any, grpc.aio.ServicerContext], Any]
+# Bound on the per-method wrapper cache (a service has a few dozen methods).
+MAX_CACHED_METHODS = 1024
 
 
 class ErrorMappingInterceptor(grpc.aio.ServerInterceptor):
@@ -127,6 +129,9 @@ class ErrorMappingInterceptor(grpc.aio.ServerInterceptor):
 
     def __init__(self, domain: str) -> None:
         self._domain = domain
+        # method -> (the handler served, its mapped wrapper): registered handlers are fixed
+        # objects, so the wrapper is built once per method, not once per call.
+        self._wrapped: dict[str, tuple[grpc.RpcMethodHandler, grpc.RpcMethodHandler]] = {}
 
     async def intercept_service(
         self,
@@ -139,6 +144,15 @@ class ErrorMappingInterceptor(grpc.aio.ServerInterceptor):
         method = handler_call_details.method
         if isinstance(method, bytes):
             method = method.decode()
+        cached = self._wrapped.get(method)
+        if cached is not None and cached[0] is handler:
+            return cached[1]
+        wrapped = self._wrap(handler, method)
+        if len(self._wrapped) < MAX_CACHED_METHODS:
+            self._wrapped[method] = (handler, wrapped)
+        return wrapped
+
+    def _wrap(self, handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler:
         kwargs = {
             "request_deserializer": handler.request_deserializer,
             "response_serializer": handler.response_serializer,

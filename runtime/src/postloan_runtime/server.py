@@ -19,7 +19,7 @@ import contextlib
 import logging
 import signal
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,7 +102,7 @@ class DrainInterceptor(grpc.aio.ServerInterceptor):
             return self._refusal(handler)
         if handler.response_streaming:
             return handler  # long-lived subscriptions are cancelled at stop, not waited for
-        return wrap_handler(handler, self._track)
+        return wrap_handler(handler, self._in_flight_call)
 
     def _refusal(self, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
         from postloan_runtime.auth import refusal_status
@@ -112,16 +112,17 @@ class DrainInterceptor(grpc.aio.ServerInterceptor):
         code, details, trailing = refusal_status(error, self._domain)
         return refusing_handler(handler, code, details, trailing)
 
-    @contextlib.contextmanager
-    def _track(self) -> Iterator[None]:
+    def _in_flight_call(self) -> DrainInterceptor:
+        return self  # entered once per call: __enter__/__exit__ count it (no per-call object)
+
+    def __enter__(self) -> None:
         self.in_flight += 1
         self._idle.clear()
-        try:
-            yield
-        finally:
-            self.in_flight -= 1
-            if self.in_flight == 0:
-                self._idle.set()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.in_flight -= 1
+        if self.in_flight == 0:
+            self._idle.set()
 
     async def wait_idle(self) -> None:
         await self._idle.wait()
