@@ -57,8 +57,16 @@ def run(
         help="Admin URL of a PostgreSQL server to create the service databases on; "
         "empty = embedded PostgreSQL in .postloan/pgdata.",
     ),
+    demo: bool = typer.Option(
+        True, "--demo/--no-demo", envvar="POSTLOAN_DEMO",
+        help="After SERVING, build a synthetic demo portfolio (postloan demo) through the suite.",
+    ),
+    demo_borrowers: int = typer.Option(
+        300, envvar="POSTLOAN_DEMO_BORROWERS", help="Demo size in borrowers; 0 skips the demo."
+    ),
 ) -> None:
-    """Start PostgreSQL, every service and simulator; wait for SERVING; stay up until Ctrl-C."""
+    """Start PostgreSQL, every service and simulator; wait for SERVING; build the demo
+    portfolio (unless --no-demo); stay up until Ctrl-C."""
     from postloan_runtime.suite import Suite
 
     suite = Suite(state_dir=STATE_DIR, pg_url=pg_url or None)
@@ -71,6 +79,10 @@ def run(
         with console.status("starting the suite…") as status:
             await suite.start(progress=lambda msg: status.update(msg))
         print_endpoints(suite)
+        if demo and demo_borrowers > 0:
+            from postloan_runtime.demo import run_in_suite
+
+            await run_in_suite(suite, demo_borrowers, stop, console)
         await stop.wait()
 
     try:
@@ -128,10 +140,12 @@ def print_endpoints(suite: object) -> None:
 from postloan_runtime.cli_collection import register as _register_collection  # noqa: E402
 from postloan_runtime.cli_credit_inquiry import register as _register_credit_inquiry  # noqa: E402
 from postloan_runtime.cli_monitoring import register as _register_monitoring  # noqa: E402
+from postloan_runtime.demo import register as _register_demo  # noqa: E402
 
 _register_credit_inquiry(app)
 _register_monitoring(app)
 _register_collection(app)
+_register_demo(app)
 
 
 def main() -> None:

@@ -1,0 +1,120 @@
+"""``postloan demo`` at a tiny size against the running suite: the portfolio is built through the
+services' APIs, the summary shows exactly what the services' RPCs answer, the charts are PNGs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import grpc
+import pytest
+from rich.console import Console
+
+from postloan.collection.v1 import collection_pb2 as co
+from postloan.collection.v1 import collection_pb2_grpc as co_grpc
+from postloan.common.v1 import money_pb2
+from postloan.monitoring.v1 import monitoring_pb2 as mo
+from postloan.monitoring.v1 import monitoring_pb2_grpc as mo_grpc
+from postloan.restructuring.v1 import restructuring_pb2_grpc as re_grpc
+from postloan_runtime.cli_reports import fetch_portfolio
+from postloan_runtime.demo import endpoints_of, list_plans, make_borrowers, render_summary, run_demo
+from postloan_runtime.suite import Suite
+from postloan_runtime.testing.auth import bearer, token_for
+
+pytestmark = pytest.mark.e2e
+
+SEED = 11  # 12 borrowers with this seed: on time, late, stopped and never paying, one declined
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _d(day: dt.date) -> money_pb2.Date:
+    return money_pb2.Date(year=day.year, month=day.month, day=day.day)
+
+
+async def test_demo_summary_shows_what_the_services_answer(suite: Suite, tmp_path: Path) -> None:
+    people = make_borrowers(12, SEED)
+    assert {"on_time", "late", "stopper", "never"} <= {b.profile for b in people}
+
+    summary = await run_demo(endpoints_of(suite), suite.keys_dir, borrowers=12, days=40,
+                             seed=SEED, out_dir=tmp_path / "charts",
+                             console=Console(file=io.StringIO()))
+
+    counts = summary.counts
+    assert not summary.reused_existing
+    assert counts.borrowers == 12 and counts.declined == 1  # one ID number has no bureau file
+    assert set(counts.loans_by_method) == {"CASH-12M", "BIZ-12M", "CARD-6M"}
+    assert counts.daily_cycles >= 40 and counts.repayments > 20
+    assert summary.last_date < summary.today
+
+    metadata = bearer(token_for(suite.keys_dir, ["risk_manager"], subject="demo-test"))
+    supervisor = bearer(token_for(suite.keys_dir, ["collection_supervisor"], subject="demo-test"))
+    services = suite.services
+    async with grpc.aio.insecure_channel(services["monitoring"].address) as mo_ch, \
+            grpc.aio.insecure_channel(services["collection"].address) as co_ch, \
+            grpc.aio.insecure_channel(services["restructuring"].address) as re_ch:
+        again = await fetch_portfolio(
+            mo_ch, metadata, as_of=summary.last_date, from_month=summary.portfolio.from_month,
+            vintages_back=12, threshold=30)
+        assert again.buckets == summary.portfolio.buckets
+        assert again.npl == summary.portfolio.npl
+        assert again.roll_rates == summary.portfolio.roll_rates
+        assert again.vintages == summary.portfolio.vintages
+        figures = await co_grpc.CollectionReportServiceStub(co_ch).GetCollectionFigures(
+            co.GetCollectionFiguresRequest(from_date=_d(summary.first_date),
+                                           to_date=_d(summary.today)), metadata=supervisor)
+        assert figures == summary.collection
+        plans = await list_plans(re_grpc.PlanServiceStub(re_ch), metadata)
+        assert [(p.plan_id, p.state) for p in plans] == [
+            (p.plan_id, p.state) for p in summary.plans]
+        loans = await mo_grpc.LoanServiceStub(mo_ch).ListLoans(
+            mo.ListLoansRequest(page_size=100), metadata=metadata)
+
+    # The portfolio the services hold is the demo's: every registered loan counted, some
+    # delinquent (the stoppers and non-payers), and collection opened cases for them.
+    demo_loans = [loan for loan in loans.loans if loan.borrower_id.startswith(f"DEMO{SEED}-")]
+    assert len(demo_loans) == 11
+    delinquent = [loan for loan in demo_loans if loan.status.bucket != "M0"]
+    assert delinquent, "the stoppers and non-payers must be behind"
+    total = sum(row.loan_count for row in summary.portfolio.buckets.rows)
+    assert total >= len([loan for loan in demo_loans if loan.state == 1])
+    assert sum(t.open_cases + t.paused_cases for t in summary.collection.tiers) >= 1
+    assert sum(s.cases for s in summary.collection.strategies) >= 1
+
+    # What a person reads is those answers.
+    console = Console(record=True, width=220, file=io.StringIO())
+    render_summary(summary, console)
+    text = console.export_text()
+    for row in summary.portfolio.buckets.rows:
+        assert f"│ {row.bucket:<6} │ {row.loan_count:>5} │" in text
+    for tier in summary.collection.tiers:
+        assert str(tier.open_cases) in text
+    for path in summary.charts:
+        assert str(path) in text
+
+    assert len(summary.charts) == 4
+    for path in summary.charts:
+        data = path.read_bytes()
+        assert data.startswith(PNG_MAGIC) and len(data) > 1000, path
+
+
+async def test_a_failing_demo_is_reported_and_leaves_the_suite_alone(
+    suite: Suite, tmp_path: Path
+) -> None:
+    """``postloan run``'s demo step against services that do not answer: it reports the failure
+    with a traceback file and returns; nothing is raised to the caller that keeps the suite up."""
+    import asyncio
+    import types
+
+    from postloan_runtime.demo import run_in_suite
+    from postloan_runtime.suite import ServiceProcess, unused_port
+
+    dead = {p: ServiceProcess(package=p, name=p, address=f"127.0.0.1:{unused_port()}",
+                              database_url="")
+            for p in ("credit_inquiry", "monitoring", "collection", "restructuring")}
+    fake = types.SimpleNamespace(services=dead, state_dir=tmp_path, keys_dir=suite.keys_dir)
+    out = io.StringIO()
+    answer = await run_in_suite(fake, 5, asyncio.Event(), Console(file=out, width=200))
+    assert answer is None
+    assert "The demo failed" in out.getvalue() and "UNAVAILABLE" in out.getvalue()
+    assert "Traceback" in (tmp_path / "logs" / "demo.log").read_text()
