@@ -3,8 +3,8 @@
 A token carries the keyset position of the last item served and a fingerprint of the request's
 filters: a token used with other filters is refused (INVALID_ARGUMENT on ``page_token``), as
 AIP-158 requires. Tokens are not secret (base64url JSON); they only have to be opaque.
-Shared by the services that paginate newest-first by (instant, uuid) (collection's contact log
-and gate checks; credit_inquiry has its own copy of the same code).
+Two key shapes: newest-first by (instant, uuid) (consents, contact log, gate checks) and an
+ascending integer sequence (the inquiry record chain).
 """
 
 from __future__ import annotations
@@ -56,3 +56,27 @@ def decode(
         v.add(field, "was issued for a request with other filters")
         return None
     return instant, item_id
+
+
+def encode_sequence(sequence: int, fingerprint: str) -> str:
+    """A token for keyset pagination on an ascending integer key (chain sequence)."""
+    raw = json.dumps({"v": 1, "f": fingerprint, "s": sequence}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_sequence(v: Violations, token: str, fingerprint: str, field: str = "page_token") -> int:
+    """The sequence in ``token`` (0 for an empty or bad token; a bad one is recorded on ``v``)."""
+    if not token:
+        return 0
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        if payload.get("v") != 1 or not isinstance(payload["s"], int) or payload["s"] < 0:
+            raise ValueError("bad token")
+        sequence, matches = int(payload["s"]), payload["f"] == fingerprint
+    except (ValueError, KeyError, TypeError, AttributeError, binascii.Error):
+        v.add(field, "is not a page token this RPC issued")
+        return 0
+    if not matches:
+        v.add(field, "was issued for a request with other filters")
+        return 0
+    return sequence

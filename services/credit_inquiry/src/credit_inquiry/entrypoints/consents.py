@@ -24,10 +24,9 @@ from credit_inquiry.domain.consent import (
     ValidityWindow,
     is_sha256_hex,
 )
-from credit_inquiry.entrypoints import page_tokens
 from credit_inquiry.service_layer import consents as use_cases
 from postloan.credit_inquiry.v1 import credit_inquiry_pb2, credit_inquiry_pb2_grpc
-from postloan_runtime import proto_validation
+from postloan_runtime import page_tokens, proto_validation
 from postloan_runtime.app import RunningService
 from postloan_runtime.auth import current_caller
 from postloan_runtime.clock import Clock, SystemClock

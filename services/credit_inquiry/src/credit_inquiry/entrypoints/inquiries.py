@@ -34,7 +34,6 @@ from credit_inquiry.domain.inquiry_commands import (
     RequestInquiry,
     VerifyIdentity,
 )
-from credit_inquiry.entrypoints import page_tokens
 from credit_inquiry.entrypoints.consents import _borrower_id, _consent_id, _enum, _enum_set
 from credit_inquiry.service_layer import inquiries as use_cases
 from credit_inquiry.service_layer.inquiries import InquiryContext
@@ -43,7 +42,7 @@ from postloan.credit_inquiry.v1 import (
     credit_inquiry_pb2_grpc,
     resources_pb2,
 )
-from postloan_runtime import proto_validation
+from postloan_runtime import page_tokens, proto_validation
 from postloan_runtime.auth import current_caller
 from postloan_runtime.validation import Violations
 
