@@ -112,6 +112,8 @@ class Clients:
         self.contacts = collection_pb2_grpc.ContactServiceStub(co)
         self.debtors = collection_pb2_grpc.DebtorServiceStub(co)
         self.promises = collection_pb2_grpc.PromiseServiceStub(co)
+        self.agents = collection_pb2_grpc.AgentServiceStub(co)
+        self.assignment = collection_pb2_grpc.AssignmentServiceStub(co)
         re = channel(s["restructuring"].address)
         self.plans = restructuring_pb2_grpc.PlanServiceStub(re)
         self.observation = restructuring_pb2_grpc.ObservationServiceStub(re)

@@ -430,6 +430,16 @@ async def test_one_borrowers_whole_story(clients: Clients) -> None:  # noqa: PLR
             kind=colr.CONTACT_POINT_KIND_PHONE, value="13912345650"),
         metadata=supervisor)).contact_point
     assert "13912345650" not in str(point)
+    # The gate lets only the case's assignee call: the supervisor gives the case to agent-wang.
+    await c.agents.CreateAgent(
+        col.CreateAgentRequest(request_id=new_id(), agent=colr.Agent(
+            agent_id="agent-wang", display_name="Agent Wang", tiers=[case.tier], capacity=50,
+            active=True)),
+        metadata=supervisor)
+    await c.assignment.ReassignCase(
+        col.ReassignCaseRequest(request_id=new_id(), case_id=case.case_id,
+                                agent_id="agent-wang", reason="e2e owner"),
+        metadata=supervisor)
     agent = c.person(*COLLECTOR, subject="agent-wang")
 
     async def check() -> colr.ContactCheck:

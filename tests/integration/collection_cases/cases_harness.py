@@ -17,7 +17,7 @@ from google.protobuf.message import Message
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from postloan.collection.v1 import collection_pb2_grpc
+from postloan.collection.v1 import collection_pb2, collection_pb2_grpc, resources_pb2
 from postloan.common.v1 import money_pb2
 from postloan_runtime.clock import ManualClock
 from postloan_runtime.events.outbox import DomainEventRecord, append_events
@@ -111,6 +111,22 @@ class Harness:
 
     async def table_counts(self, *tables: str) -> dict[str, int]:
         return {t: int(await self.scalar(f"SELECT count(*) FROM {t}")) for t in tables}
+
+    async def debtor_with_phone(self, borrower_id: str, number: str) -> str:
+        """A debtor profile in Shanghai under CN and a debtor phone; returns its point id."""
+        debtors = collection_pb2_grpc.DebtorServiceStub(self.channel)
+        await debtors.UpdateDebtorProfile(
+            collection_pb2.UpdateDebtorProfileRequest(
+                request_id=request_id(), borrower_id=borrower_id, time_zone="Asia/Shanghai",
+                jurisdiction_code="CN"),
+            metadata=self.metadata)
+        point = (await debtors.RegisterContactPoint(
+            collection_pb2.RegisterContactPointRequest(
+                request_id=request_id(), borrower_id=borrower_id,
+                party=resources_pb2.CONTACT_PARTY_DEBTOR,
+                kind=resources_pb2.CONTACT_POINT_KIND_PHONE, value=number),
+            metadata=self.metadata)).contact_point
+        return point.contact_point_id
 
 
 def request_id() -> str:

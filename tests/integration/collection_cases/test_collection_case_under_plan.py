@@ -154,27 +154,29 @@ async def test_plan_completed_closes_the_paused_case(harness: Harness) -> None:
 
 async def test_the_gate_refuses_contact_on_a_paused_or_closed_case(harness: Harness) -> None:
     h = harness
-    debtors = collection_pb2_grpc.DebtorServiceStub(h.channel)
     contacts = collection_pb2_grpc.ContactServiceStub(h.channel)
     agent = bearer(token_for(h.keys_dir, ["collector"], subject="agent-1"))
     await h.publish_and_wait(h.monitoring, "monitoring", delinquent("L-4", "B-4"))
     case = await the_case(h, "B-4")
-    await debtors.UpdateDebtorProfile(
-        c.UpdateDebtorProfileRequest(request_id=request_id(), borrower_id="B-4",
-                                     time_zone="Asia/Shanghai", jurisdiction_code="CN"),
+    phone = await h.debtor_with_phone("B-4", "13912345699")
+
+    # Only the case's assignee may call on it (the gate's assignment rule).
+    await h.agents.CreateAgent(
+        c.CreateAgentRequest(request_id=request_id(), agent=r.Agent(
+            agent_id="agent-1", display_name="Agent 1", tiers=[case.tier], capacity=10,
+            active=True)),
         metadata=h.metadata)
-    point = (await debtors.RegisterContactPoint(
-        c.RegisterContactPointRequest(request_id=request_id(), borrower_id="B-4",
-                                      party=r.CONTACT_PARTY_DEBTOR,
-                                      kind=r.CONTACT_POINT_KIND_PHONE, value="13912345699"),
-        metadata=h.metadata)).contact_point
+    await h.assignment.ReassignCase(
+        c.ReassignCaseRequest(request_id=request_id(), case_id=case.case_id, agent_id="agent-1",
+                              reason="owner"),
+        metadata=h.metadata)
 
     async def check(case_id: str = case.case_id,
                     channel: int = r.CONTACT_CHANNEL_AGENT_CALL) -> r.ContactCheck:
         return (await contacts.CheckContact(
             c.CheckContactRequest(request_id=request_id(), case_id=case_id, borrower_id="B-4",
                                   channel=channel, party=r.CONTACT_PARTY_DEBTOR,
-                                  contact_point_id=point.contact_point_id),
+                                  contact_point_id=phone),
             metadata=agent)).check
 
     async def release(check_row: r.ContactCheck) -> None:  # keep the caps out of the way
@@ -191,8 +193,10 @@ async def test_the_gate_refuses_contact_on_a_paused_or_closed_case(harness: Harn
 
     await pause(h, "L-4", "B-4", "P-4")
     paused = await check()
+    # The pause also released the agent: both rules refuse, and both are listed.
     assert (paused.decision, list(paused.refusal_reasons)) == (
-        r.CONTACT_DECISION_REFUSED, [r.CONTACT_REFUSAL_REASON_CASE_PAUSED])
+        r.CONTACT_DECISION_REFUSED,
+        [r.CONTACT_REFUSAL_REASON_CASE_PAUSED, r.CONTACT_REFUSAL_REASON_NOT_ASSIGNED])
     # Automated channels are refused alike; without a case (a pre-due reminder) the gate
     # does not look at cases.
     sms = await check(channel=r.CONTACT_CHANNEL_SMS)
@@ -207,15 +211,17 @@ async def test_the_gate_refuses_contact_on_a_paused_or_closed_case(harness: Harn
     )
     closed = await check()
     assert (closed.decision, list(closed.refusal_reasons)) == (
-        r.CONTACT_DECISION_REFUSED, [r.CONTACT_REFUSAL_REASON_CASE_CLOSED])
+        r.CONTACT_DECISION_REFUSED,
+        [r.CONTACT_REFUSAL_REASON_CASE_CLOSED, r.CONTACT_REFUSAL_REASON_NOT_ASSIGNED])
     # Refusals are recorded like any other.
     listed = await contacts.ListContactChecks(
         c.ListContactChecksRequest(case_id=case.case_id,
                                    decision=r.CONTACT_DECISION_REFUSED),
         metadata=h.metadata)
     assert sorted(list(x.refusal_reasons) for x in listed.checks) == [
-        [r.CONTACT_REFUSAL_REASON_CASE_PAUSED], [r.CONTACT_REFUSAL_REASON_CASE_PAUSED],
-        [r.CONTACT_REFUSAL_REASON_CASE_CLOSED]]
+        [r.CONTACT_REFUSAL_REASON_CASE_PAUSED], [r.CONTACT_REFUSAL_REASON_CASE_PAUSED,
+                                                 r.CONTACT_REFUSAL_REASON_NOT_ASSIGNED],
+        [r.CONTACT_REFUSAL_REASON_CASE_CLOSED, r.CONTACT_REFUSAL_REASON_NOT_ASSIGNED]]
 
     # Another borrower's case or an unknown one: NOT_FOUND; a malformed id: INVALID_ARGUMENT;
     # nothing written either way.

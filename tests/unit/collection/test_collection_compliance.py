@@ -16,6 +16,7 @@ from collection.domain.compliance import (
     DebtorContactProfile,
     DoNotContactFlag,
     DoNotContactReason,
+    Holder,
     Party,
     PastContact,
     PlannedContact,
@@ -414,3 +415,57 @@ def test_a_paused_or_closed_case_refuses_every_contact(
     # Reported with the other rules that refuse, in the enum's order.
     quiet = dataclasses.replace(planned, planned_at=at("2025-06-02T23:00:00+08:00"))
     assert check_contact(CN_V1, debtor(), quiet, ()).refusals == (Refusal.QUIET_HOURS, *expected)
+
+
+# --- assignment: a person contacts only on cases they hold -----------------------------------
+
+ANN = Holder(agent_id="agent-ann")  # in-house
+BOB = Holder(agent_id="agent-bob")  # in-house
+ACME_CAROL = Holder(agent_id="acme-carol", agency_id="acme")  # works for the agency ACME
+BETA_DAN = Holder(agent_id="beta-dan", agency_id="beta")
+
+
+@pytest.mark.parametrize(("contactor", "holder", "refused"), [
+    (ANN, Holder(agent_id="agent-ann"), False),  # the assignee
+    (BOB, Holder(agent_id="agent-ann"), True),  # another agent's case
+    (ANN, Holder(), True),  # an unassigned case
+    (ANN, Holder(agency_id="acme"), True),  # placed with an agency: in-house hands off
+    (ACME_CAROL, Holder(agency_id="acme"), False),  # the agency holding the placement
+    (BETA_DAN, Holder(agency_id="acme"), True),  # another agency
+    (ACME_CAROL, Holder(agent_id="agent-ann"), True),  # in-house case, agency not placed
+    (ACME_CAROL, Holder(), True),
+    # An agency's agent id equal to the in-house assignee's does not make them the assignee.
+    (Holder(agent_id="agent-ann", agency_id="acme"), Holder(agent_id="agent-ann"), True),
+])
+@pytest.mark.parametrize("channel", [Channel.AGENT_CALL, Channel.FIELD_VISIT, Channel.LETTER])
+def test_a_person_contacts_only_on_a_case_they_hold(
+    contactor: Holder, holder: Holder, refused: bool, channel: Channel
+) -> None:
+    points = {Channel.AGENT_CALL: PHONE, Channel.FIELD_VISIT: None,
+              Channel.LETTER: ContactPointView("p-home", Party.DEBTOR, PointKind.POSTAL_ADDRESS,
+                                               active=True)}
+    planned = PlannedContact(channel, Party.DEBTOR, points[channel],
+                             at("2025-06-02T11:00:00+08:00"), case_state="OPEN",
+                             contactor=contactor, case_holder=holder)
+    expected = (Refusal.NOT_ASSIGNED,) if refused else ()
+    assert check_contact(CN_V1, debtor(), planned, ()).refusals == expected
+
+
+def test_the_system_sending_and_contacts_without_a_case_are_not_held_to_assignment() -> None:
+    sms = PlannedContact(Channel.SMS, Party.DEBTOR, PHONE, at("2025-06-02T11:00:00+08:00"),
+                         case_state="OPEN", case_holder=Holder(agent_id="agent-ann"))
+    assert check_contact(CN_V1, debtor(), sms, ()).refusals == ()
+    robocall = dataclasses.replace(sms, channel=Channel.IVR, case_holder=Holder())
+    assert check_contact(CN_V1, debtor(), robocall, ()).refusals == ()
+    # An agent's call with no case (no assignment to check).
+    caseless = dataclasses.replace(sms, channel=Channel.AGENT_CALL, case_state=None,
+                                   contactor=BOB)
+    assert check_contact(CN_V1, debtor(), caseless, ()).refusals == ()
+
+
+def test_not_assigned_is_listed_with_the_other_refusals() -> None:
+    planned = PlannedContact(Channel.AGENT_CALL, Party.DEBTOR, PHONE,
+                             at("2025-06-02T23:30:00+08:00"), case_state="PAUSED",
+                             contactor=BOB, case_holder=Holder())
+    assert check_contact(CN_V1, debtor(), planned, ()).refusals == (
+        Refusal.QUIET_HOURS, Refusal.CASE_PAUSED, Refusal.NOT_ASSIGNED)

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from collection.adapters.case_tables import cases
+from collection.adapters.case_tables import agents, cases
 from collection.adapters.contact_tables import (
     contact_attempts,
     contact_checks,
@@ -184,15 +184,27 @@ class ContactRepository:
 
     # --- debtor profiles, contact points, flags ---------------------------------------------
 
-    async def debtor(self, borrower_id: str, *, lock: bool = False) -> Row | None:
+    async def debtor(
+        self, borrower_id: str, *, lock: bool = False, agency_of_agent: str | None = None
+    ) -> Row | None:
+        """The debtor's profile row. With ``agency_of_agent``, the same round trip also reads
+        the agency that agent works for, as ``agent_agency_id`` (None: in-house or unknown)."""
         query = select(debtor_profiles).where(debtor_profiles.c.borrower_id == borrower_id)
+        if agency_of_agent is not None:
+            query = query.add_columns(
+                select(agents.c.agency_id)
+                .where(agents.c.agent_id == agency_of_agent)
+                .scalar_subquery()
+                .label("agent_agency_id")
+            )
         if lock:
-            query = query.with_for_update()
+            query = query.with_for_update(of=debtor_profiles)
         return (await self._conn.execute(query)).mappings().first()
 
     async def case_of_borrower(self, case_id: uuid.UUID, borrower_id: str) -> Row | None:
-        """The case (its id and state) when it is this borrower's; None otherwise."""
-        query = select(cases.c.case_id, cases.c.state).where(
+        """The case (its id, state, assignee ``agent_id`` and placement ``agency_id``) when it
+        is this borrower's; None otherwise."""
+        query = select(cases.c.case_id, cases.c.state, cases.c.agent_id, cases.c.agency_id).where(
             cases.c.case_id == case_id, cases.c.borrower_id == borrower_id
         )
         return (await self._conn.execute(query)).mappings().first()

@@ -11,6 +11,11 @@ days"); the conversation cool-off counts the conversation's local day as day 1.
 A clearance (an allowed check not yet used by an attempt and not expired) counts as a call that
 connected *and* went unanswered: it holds its place under every cap until used or expired, so
 concurrent checks cannot together exceed a cap.
+
+Assignment: a contact made by a person (an agent of ours or of an outside agency) on a case is
+refused unless that person holds the case: an in-house agent must be the case's current
+assignee, an agency's agent must work for the agency the case is placed with. Contacts the system
+sends (no agent: SMS, push, IVR robocall, e-mail, pre-due reminders) are not subject to it.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from collection.domain.jurisdiction import Channel, JurisdictionRules
@@ -147,6 +153,19 @@ class PastContact:
 
 
 @dataclass(frozen=True)
+class Holder:
+    """Who makes a contact, or who holds a case: an agent and/or the agency. For a contact,
+    ``agent_id`` is the person (``agency_id`` set when they work for an outside agency); for a
+    case, its current assignee (``agent_id``) or placement (``agency_id``); None when nobody."""
+
+    agent_id: str | None = None
+    agency_id: str | None = None
+
+
+NOBODY: Final = Holder()
+
+
+@dataclass(frozen=True)
 class PlannedContact:
     channel: Channel
     party: Party
@@ -155,6 +174,10 @@ class PlannedContact:
     # State of the case the contact is for ("OPEN", "PAUSED", "CLOSED"); None without a case
     # (pre-due reminders).
     case_state: str | None = None
+    # The person making the contact; NOBODY when the system sends it (automated channels).
+    contactor: Holder = NOBODY
+    # Who holds the case now (assignee or placement); ignored without a case.
+    case_holder: Holder = NOBODY
 
 
 @dataclass(frozen=True)
@@ -200,6 +223,8 @@ def check_contact(
         refusals.add(Refusal.CASE_PAUSED)
     elif planned.case_state == "CLOSED":
         refusals.add(Refusal.CASE_CLOSED)
+    if not holds_case(planned):
+        refusals.add(Refusal.NOT_ASSIGNED)
     refusals.update(_point_refusals(rules, planned))
     refusals.update(_flag_refusals(debtor.flags, planned))
     if planned.channel not in TIME_INSENSITIVE:
@@ -260,6 +285,18 @@ def check_contact(
             refusals.add(Refusal.THIRD_PARTY_CAP)
     ordered = tuple(r for r in Refusal if r in refusals)
     return GateDecision(refusals=ordered, local_time=local, rules_label=rules.label, counts=counts)
+
+
+def holds_case(planned: PlannedContact) -> bool:
+    """Whether the contactor may contact on the planned contact's case: always without a case or
+    without a person (the system sending); an agency's agent when the case is placed with that
+    agency; an in-house agent when they are the case's current assignee."""
+    person = planned.contactor
+    if planned.case_state is None or person.agent_id is None:
+        return True
+    if person.agency_id is not None:
+        return planned.case_holder.agency_id == person.agency_id
+    return planned.case_holder.agent_id == person.agent_id
 
 
 def _point_refusals(rules: JurisdictionRules, planned: PlannedContact) -> list[Refusal]:

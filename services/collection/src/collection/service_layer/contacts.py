@@ -32,6 +32,8 @@ from collection.adapters.contact_repository import (
 )
 from collection.adapters.contact_tables import message_dispatches
 from collection.domain.compliance import (
+    NOBODY,
+    Holder,
     Party,
     PlannedContact,
     check_contact,
@@ -125,7 +127,9 @@ async def _gate(
     repo: ContactRepository, command: CheckCommand, *, now: dt.datetime, policy: GatePolicy
 ) -> Row:
     """Lock the debtor, decide, record the check (allowed: a clearance). Returns the row."""
-    debtor_row = await repo.debtor(command.borrower_id, lock=True)
+    debtor_row = await repo.debtor(
+        command.borrower_id, lock=True, agency_of_agent=command.agent_id
+    )
     if debtor_row is None:
         raise NotFound("debtor_profile", command.borrower_id)
     point = None
@@ -134,12 +138,17 @@ async def _gate(
         if point_row is None or point_row["borrower_id"] != command.borrower_id:
             raise NotFound("contact_point", str(command.contact_point_id))
         point = point_view(point_row)
-    case_state = None
+    contactor = Holder(
+        agent_id=command.agent_id,
+        agency_id=debtor_row["agent_agency_id"] if command.agent_id is not None else None,
+    )
+    case_state, case_holder = None, NOBODY
     if command.case_id is not None:
         case_row = await repo.case_of_borrower(uuid.UUID(command.case_id), command.borrower_id)
         if case_row is None:
             raise NotFound("case", command.case_id)
         case_state = case_row["state"]
+        case_holder = Holder(agent_id=case_row["agent_id"], agency_id=case_row["agency_id"])
     code = debtor_row["jurisdiction_code"]
     profile_row = await repo.effective_profile(code, now)
     if profile_row is None:
@@ -160,7 +169,8 @@ async def _gate(
         debtor,
         PlannedContact(
             channel=command.channel, party=command.party, contact_point=point,
-            planned_at=planned_at, case_state=case_state,
+            planned_at=planned_at, case_state=case_state, contactor=contactor,
+            case_holder=case_holder,
         ),
         history,
     )
@@ -172,8 +182,8 @@ async def _gate(
             "channel": command.channel.value,
             "party": command.party.value,
             "contact_point_id": command.contact_point_id,
-            "agent_id": command.agent_id,
-            "agency_id": None,
+            "agent_id": contactor.agent_id,
+            "agency_id": contactor.agency_id,
             "decision": "ALLOWED" if decision.allowed else "REFUSED",
             "refusal_reasons": [r.value for r in decision.refusals],
             "planned_at": planned_at,

@@ -1,0 +1,106 @@
+"""The gate's assignment rule through the real server: on a case, a person's contact (agent call,
+field visit, letter) is allowed only for the case's current assignee, or, once the case is placed
+with an outside agency, only for that agency's agents; everyone else is refused NOT_ASSIGNED and
+the refusal is recorded. Messages the system sends (SMS) are not held to it. The case comes from
+a real DelinquencyChanged on monitoring's event feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from cases_harness import Harness, cny, day, request_id
+
+from postloan.collection.v1 import collection_pb2 as c
+from postloan.collection.v1 import collection_pb2_grpc
+from postloan.collection.v1 import resources_pb2 as r
+from postloan.common.v1 import money_pb2
+from postloan.monitoring.v1 import events_pb2 as mon
+from postloan.monitoring.v1 import resources_pb2 as mres
+from postloan_runtime.testing.auth import bearer, token_for
+
+pytestmark = pytest.mark.integration
+
+D0 = dt.date(2025, 6, 2)
+ALL_TIERS = [r.CASE_TIER_EARLY, r.CASE_TIER_MIDDLE, r.CASE_TIER_LATE, r.CASE_TIER_WRITE_OFF]
+REFUSED_NOT_ASSIGNED = (r.CONTACT_DECISION_REFUSED, [r.CONTACT_REFUSAL_REASON_NOT_ASSIGNED])
+ALLOWED = (r.CONTACT_DECISION_ALLOWED, [])
+
+
+async def test_only_the_assignee_or_the_placed_agency_may_contact(harness: Harness) -> None:
+    h = harness
+    agents = h.agents
+    contacts = collection_pb2_grpc.ContactServiceStub(h.channel)
+    await h.publish_and_wait(h.monitoring, "monitoring", mon.DelinquencyChanged(
+        loan_id="L-9", borrower_id="B-9", business_date=day(D0), from_bucket="M1",
+        to_bucket="M2", days_past_due=40, overdue=mres.ComponentAmounts(total=cny(30_000)),
+        outstanding_principal=cny(500_000)))
+    [case] = (await h.cases.ListCases(c.ListCasesRequest(borrower_id="B-9"),
+                                      metadata=h.metadata)).cases
+    assert (case.agent_id, case.agency_id) == ("", "")
+    phone = await h.debtor_with_phone("B-9", "13912345698")
+    for agency_id in ("AG-1", "AG-2"):
+        await agents.CreateAgency(c.CreateAgencyRequest(request_id=request_id(), agency=r.Agency(
+            agency_id=agency_id, name=f"Agency {agency_id}", tiers=ALL_TIERS, capacity=10,
+            active=True, commission_rate=money_pb2.DecimalValue(value="0.2000"))),
+            metadata=h.metadata)
+    for agent_id, agency_id in (("ann", ""), ("bob", ""), ("carol", "AG-1"), ("dan", "AG-2")):
+        await agents.CreateAgent(c.CreateAgentRequest(request_id=request_id(), agent=r.Agent(
+            agent_id=agent_id, display_name=agent_id, agency_id=agency_id, tiers=ALL_TIERS,
+            capacity=10, active=True)), metadata=h.metadata)
+
+    async def check(who: str, channel: int = r.CONTACT_CHANNEL_AGENT_CALL) -> r.ContactCheck:
+        return (await contacts.CheckContact(
+            c.CheckContactRequest(
+                request_id=request_id(), case_id=case.case_id, borrower_id="B-9",
+                channel=channel, party=r.CONTACT_PARTY_DEBTOR,
+                contact_point_id=phone if channel != r.CONTACT_CHANNEL_FIELD_VISIT else ""),
+            metadata=bearer(token_for(h.keys_dir, ["collector"], subject=who)))).check
+
+    def verdict(check_row: r.ContactCheck) -> tuple[int, list[int]]:
+        return check_row.decision, list(check_row.refusal_reasons)
+
+    # Nobody holds the case: every person is refused, the system's SMS goes.
+    assert verdict(await check("ann")) == REFUSED_NOT_ASSIGNED
+    assert verdict(await check("carol")) == REFUSED_NOT_ASSIGNED
+    assert verdict(await check("scheduler", r.CONTACT_CHANNEL_SMS)) == ALLOWED
+
+    await h.assignment.ReassignCase(
+        c.ReassignCaseRequest(request_id=request_id(), case_id=case.case_id, agent_id="ann",
+                              reason="owner"), metadata=h.metadata)
+    ann_call = await check("ann")
+    assert verdict(ann_call) == ALLOWED
+    assert (ann_call.agent_id, ann_call.agency_id) == ("ann", "")
+    assert verdict(await check("ann", r.CONTACT_CHANNEL_FIELD_VISIT)) == ALLOWED
+    assert verdict(await check("bob")) == REFUSED_NOT_ASSIGNED
+    assert verdict(await check("bob", r.CONTACT_CHANNEL_FIELD_VISIT)) == REFUSED_NOT_ASSIGNED
+    assert verdict(await check("carol")) == REFUSED_NOT_ASSIGNED
+
+    # Placed with AG-1: the placement releases ann; AG-1's agents may contact, AG-2's may not.
+    await h.assignment.PlaceCaseWithAgency(
+        c.PlaceCaseWithAgencyRequest(request_id=request_id(), case_id=case.case_id,
+                                     agency_id="AG-1", reason="no progress"),
+        metadata=h.metadata)
+    carol_call = await check("carol")
+    assert verdict(carol_call) == ALLOWED
+    assert (carol_call.agent_id, carol_call.agency_id) == ("carol", "AG-1")
+    assert verdict(await check("dan")) == REFUSED_NOT_ASSIGNED
+    assert verdict(await check("ann")) == REFUSED_NOT_ASSIGNED
+
+    # Recalled: the agency's agents lose the case.
+    await h.assignment.RecallCaseFromAgency(
+        c.RecallCaseFromAgencyRequest(request_id=request_id(), case_id=case.case_id,
+                                      reason=c.RECALL_REASON_PERFORMANCE),
+        metadata=h.metadata)
+    assert verdict(await check("carol")) == REFUSED_NOT_ASSIGNED
+
+    # Every refusal is recorded with who asked (and the agency they work for).
+    refused = (await contacts.ListContactChecks(
+        c.ListContactChecksRequest(case_id=case.case_id, decision=r.CONTACT_DECISION_REFUSED),
+        metadata=h.metadata)).checks
+    assert sorted((x.agent_id, x.agency_id) for x in refused) == [
+        ("ann", ""), ("ann", ""), ("bob", ""), ("bob", ""), ("carol", "AG-1"),
+        ("carol", "AG-1"), ("carol", "AG-1"), ("dan", "AG-2"),
+    ]
+    assert all(list(x.refusal_reasons) == [r.CONTACT_REFUSAL_REASON_NOT_ASSIGNED]
+               for x in refused)
