@@ -1,5 +1,7 @@
 """``postloan demo`` at a tiny size against the running suite: the portfolio is built through the
-services' APIs, the summary shows exactly what the services' RPCs answer, the charts are PNGs."""
+services' APIs on the suite's clock moved day by day (promises break, plans break, collection
+reopens and escalates), the summary shows exactly what the services' RPCs answer, the charts are
+PNGs, and the suite is back on real time afterwards."""
 
 from __future__ import annotations
 
@@ -13,18 +15,30 @@ from rich.console import Console
 
 from postloan.collection.v1 import collection_pb2 as co
 from postloan.collection.v1 import collection_pb2_grpc as co_grpc
+from postloan.collection.v1 import resources_pb2 as cor
 from postloan.common.v1 import money_pb2
 from postloan.monitoring.v1 import monitoring_pb2 as mo
 from postloan.monitoring.v1 import monitoring_pb2_grpc as mo_grpc
+from postloan.restructuring.v1 import resources_pb2 as rer
 from postloan.restructuring.v1 import restructuring_pb2_grpc as re_grpc
 from postloan_runtime.cli_reports import fetch_portfolio
-from postloan_runtime.demo import endpoints_of, list_plans, make_borrowers, render_summary, run_demo
+from postloan_runtime.clock import ClockOffsetFile
+from postloan_runtime.demo import (
+    count_promises,
+    endpoints_of,
+    list_plans,
+    make_borrowers,
+    render_summary,
+    run_demo,
+)
 from postloan_runtime.suite import Suite
 from postloan_runtime.testing.auth import bearer, token_for
 
 pytestmark = pytest.mark.e2e
 
 SEED = 11  # 12 borrowers with this seed: on time, late, stopped and never paying, one declined
+# Long enough for a plan requested early in the history to pass the 30-day breach threshold.
+DAYS = 80
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
@@ -36,16 +50,30 @@ async def test_demo_summary_shows_what_the_services_answer(suite: Suite, tmp_pat
     people = make_borrowers(12, SEED)
     assert {"on_time", "late", "stopper", "never"} <= {b.profile for b in people}
 
-    summary = await run_demo(endpoints_of(suite), suite.keys_dir, borrowers=12, days=40,
+    summary = await run_demo(endpoints_of(suite), suite.keys_dir,
+                             clock_file=suite.clock_offset_file, borrowers=12, days=DAYS,
                              seed=SEED, out_dir=tmp_path / "charts",
                              console=Console(file=io.StringIO()))
+    # The services are back on real time.
+    assert ClockOffsetFile(suite.clock_offset_file).offset() == dt.timedelta(0)
 
     counts = summary.counts
     assert not summary.reused_existing
     assert counts.borrowers == 12 and counts.declined == 1  # one ID number has no bureau file
     assert set(counts.loans_by_method) == {"CASH-12M", "BIZ-12M", "CARD-6M"}
-    assert counts.daily_cycles >= 40 and counts.repayments > 20
+    assert counts.daily_cycles >= DAYS and counts.repayments > 20
     assert summary.last_date < summary.today
+    assert {"setup", "repayments", "daily cycles", "collection", "restructuring",
+            "summary"} <= set(counts.phase_seconds)
+
+    # Promises made on the replayed days: some kept, some broken on their simulated dates;
+    # plans activated, and one whose borrower stopped paying broken by the breach threshold.
+    assert counts.promises_left_unpaid >= 1 and counts.plans_left_unpaid >= 1
+    assert summary.promises_by_state["KEPT"] >= 1, summary.promises_by_state
+    assert summary.promises_by_state["BROKEN"] >= 1, summary.promises_by_state
+    by_state = summary.plans_by_state()
+    assert by_state["BROKEN"] >= 1, by_state
+    assert by_state["ACTIVE"] + by_state["COMPLETED"] >= 1, by_state
 
     metadata = bearer(token_for(suite.keys_dir, ["risk_manager"], subject="demo-test"))
     supervisor = bearer(token_for(suite.keys_dir, ["collection_supervisor"], subject="demo-test"))
@@ -67,6 +95,14 @@ async def test_demo_summary_shows_what_the_services_answer(suite: Suite, tmp_pat
         plans = await list_plans(re_grpc.PlanServiceStub(re_ch), metadata)
         assert [(p.plan_id, p.state) for p in plans] == [
             (p.plan_id, p.state) for p in summary.plans]
+        assert await count_promises(co_grpc.PromiseServiceStub(co_ch), supervisor) == \
+            summary.promises_by_state
+        # A broken plan reopened its case in collection and escalated it.
+        broken = [p for p in plans if p.state == rer.PLAN_STATE_BROKEN]
+        reopened = await co_grpc.CaseServiceStub(co_ch).ListCases(
+            co.ListCasesRequest(borrower_id=broken[0].borrower_id), metadata=supervisor)
+        assert [(c.state, c.escalation_count >= 1) for c in reopened.cases
+                if c.state != cor.CASE_STATE_CLOSED] == [(cor.CASE_STATE_OPEN, True)]
         loans = await mo_grpc.LoanServiceStub(mo_ch).ListLoans(
             mo.ListLoansRequest(page_size=100), metadata=metadata)
 
@@ -91,6 +127,10 @@ async def test_demo_summary_shows_what_the_services_answer(suite: Suite, tmp_pat
         assert str(tier.open_cases) in text
     for path in summary.charts:
         assert str(path) in text
+    for state, count in summary.promises_by_state.items():
+        assert f"│ {state.lower():<16} │ {count:>8} │" in text, text
+    for state, count in summary.plans_by_state().items():
+        assert f"│ {state.lower()} " in text and f" │ {count:>5} │" in text, text
 
     assert len(summary.charts) == 4
     for path in summary.charts:

@@ -12,6 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from postloan_runtime.demo import DEFAULT_BORROWERS
+
 app = typer.Typer(help="postloan operator CLI", no_args_is_help=True, add_completion=False)
 console = Console(stderr=True)
 
@@ -62,7 +64,8 @@ def run(
         help="After SERVING, build a synthetic demo portfolio (postloan demo) through the suite.",
     ),
     demo_borrowers: int = typer.Option(
-        300, envvar="POSTLOAN_DEMO_BORROWERS", help="Demo size in borrowers; 0 skips the demo."
+        DEFAULT_BORROWERS, envvar="POSTLOAN_DEMO_BORROWERS",
+        help="Demo size in borrowers; 0 skips the demo.",
     ),
 ) -> None:
     """Start PostgreSQL, every service and simulator; wait for SERVING; build the demo

@@ -8,14 +8,23 @@ calendar date in the business zone (default ``Asia/Shanghai``): a repayment at 2
 
 from __future__ import annotations
 
+import mmap
+import os
+import struct
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import cache
+from pathlib import Path
 from typing import Final, Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
 DEFAULT_BUSINESS_ZONE: Final = "Asia/Shanghai"
+# Set only by the development suite (``postloan run``): a file holding a shift of the system
+# clock that the demo moves to replay past business days. No deployment sets it.
+CLOCK_OFFSET_FILE_VARIABLE: Final = "POSTLOAN_CLOCK_OFFSET_FILE"
+CLOCK_OFFSET_FILE_NAME: Final = "clock-offset"  # in the suite's state folder
 
 
 def _zone(zone: str | tzinfo) -> tzinfo:
@@ -46,18 +55,53 @@ class Clock(Protocol):
         ...
 
 
+class ClockOffsetFile:
+    """A shift of the system clock shared by processes: a file of 8 bytes (signed microseconds,
+    little-endian) mapped into memory, so reading it on every ``now()`` costs no system call.
+    The development suite gives one to its services; the demo writes it to replay past business
+    days (promises lapse and plans break on their simulated dates), then sets it back to zero."""
+
+    SIZE: Final = 8
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            if os.fstat(descriptor).st_size < self.SIZE:
+                os.ftruncate(descriptor, self.SIZE)
+            self._map = mmap.mmap(descriptor, self.SIZE)
+        finally:
+            os.close(descriptor)
+
+    def offset(self) -> timedelta:
+        return timedelta(microseconds=struct.unpack_from("<q", self._map)[0])
+
+    def set_offset(self, offset: timedelta) -> None:
+        struct.pack_into("<q", self._map, 0, offset // timedelta(microseconds=1))
+
+
+@cache
+def _environment_offset() -> ClockOffsetFile | None:
+    path = os.environ.get(CLOCK_OFFSET_FILE_VARIABLE)
+    return ClockOffsetFile(path) if path else None
+
+
 class SystemClock:
-    """The real clock."""
+    """The real clock; shifted by the :class:`ClockOffsetFile` named in
+    ``POSTLOAN_CLOCK_OFFSET_FILE`` when that is set (the development suite's demo only)."""
 
     def __init__(self, zone: str | tzinfo = DEFAULT_BUSINESS_ZONE) -> None:
         self._zone = _zone(zone)
+        self._shift = _environment_offset()
 
     @property
     def zone(self) -> tzinfo:
         return self._zone
 
     def now(self) -> datetime:
-        return datetime.now(UTC)
+        if self._shift is None:
+            return datetime.now(UTC)
+        return datetime.now(UTC) + self._shift.offset()
 
     def today(self) -> date:
         return self.now().astimezone(self._zone).date()

@@ -5,44 +5,47 @@ Everything here is SYNTHETIC and deterministic for a seed: borrower ids ``DEMO<s
 names ``<surname>演示`` ("demo"), resident ID numbers with a valid GB 11643 check character
 (region 110105, order codes that say nothing about anyone), mobiles in the 170 0000 xxxx block.
 
-The run, in the order the services see it:
+The services run on a clock the demo moves (``POSTLOAN_CLOCK_OFFSET_FILE``, which the
+development suite gives every process; real time but while the demo runs): the history is
+replayed day by day on its own dates, so promises lapse and plans break on their dates as they
+would in production. In the order the services see it:
 
-1. **Onboarding** (lending frontend, now): consent → identity check against the bureau simulator
-   → pre-loan inquiry (about 3% of ID numbers have no bureau file: declined), contact point, time
-   zone; then the loan (one of the three repayment methods) registered with a disbursement date
-   in the past.
-2. **History**, day by day over ``days`` business days ending the last business day before
-   today: each calendar day's repayments (on time, late, stopped, never) are posted with
-   ``paid_at`` on that day, then on a business day ``RunDailyCycle`` for it. Monitoring
-   evaluates a posting as of the business date in progress (the day after the last completed
-   cycle), so replaying the past gives the same history a live portfolio would have had. Events
-   flow to collection (cases open, change tier, close on cure) and restructuring as they would.
-3. **Today** (wall clock, because the contact gate, promises and restructuring quotes work on
-   the real date): collectors call the debtors of open cases through ``CheckContact`` →
-   ``RecordContactAttempt`` (some refused by the gate: do-not-contact flags, the daily cap of
-   connected calls, quiet hours for debtors where it is night now), record promises to pay and
-   some are kept by a repayment posted now; a few delinquent loans are restructured (request →
-   quote → approval by the authority the quote requires → agreement → signature → activation),
-   some rejected by the approver.
-4. **Summary** from the services' own RPCs (PortfolioAnalyticsService, CollectionReportService,
-   restructuring ListPlans) and the portfolio charts (``cli_reports.write_charts``).
-
-What a real-time suite cannot show in one run: a promise or a plan BROKEN needs the calendar to
-pass its date (promised dates and plan schedules start today or later); the services use the
-system clock. They break later by themselves if the suite keeps running past those dates.
+1. **Setup** (the day before the history): consent → identity check against the bureau
+   simulator → pre-loan inquiry (about 3% of ID numbers have no bureau file: declined), contact
+   point, time zone; a first empty daily cycle well before every loan anchors monitoring's
+   business calendar; the loans disbursed before the history (one of the three repayment
+   methods) and their repayments up to then.
+2. **Each calendar day** of ``days`` business days ending the last business day before today,
+   with the suite's clock at noon (Shanghai) that day: loans disbursed that day are registered;
+   the day's repayments are posted (on time, late, stopped, never; promised payments; plan
+   installments); on business days collectors call a share of the open cases through
+   ``CheckContact`` → ``RecordContactAttempt`` (some refused by the gate: do-not-contact flags,
+   the daily cap of connected calls, quiet hours for debtors where it is night) and record
+   promises to pay, which some keep and some break; early in the history a few delinquent loans
+   are restructured (request → quote → approval by the authority the quote requires →
+   agreement → signature → activation, some rejected), and some of those borrowers stop paying
+   the new schedule, so monitoring's cycle finds the plan beyond the breach threshold,
+   restructuring breaks it and collection reopens and escalates the case; then
+   ``RunDailyCycle`` on business days and month ends. Events flow to collection and
+   restructuring as they would.
+3. **Summary** from the services' own RPCs (PortfolioAnalyticsService, CollectionReportService,
+   ListPromisesToPay, restructuring ListPlans) and the portfolio charts
+   (``cli_reports.write_charts``), with where the time went per phase.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
+import math
 import random
 import time
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -73,13 +76,14 @@ from postloan.restructuring.v1 import resources_pb2 as rer
 from postloan.restructuring.v1 import restructuring_pb2 as re_pb
 from postloan.restructuring.v1 import restructuring_pb2_grpc as re_grpc
 from postloan_runtime.cli_reports import PortfolioFigures, fetch_portfolio, write_charts, yuan
-from postloan_runtime.clock import BusinessCalendar, SystemClock
+from postloan_runtime.clock import CLOCK_OFFSET_FILE_NAME, BusinessCalendar, ClockOffsetFile
 
 T = TypeVar("T")
 BUSINESS_ZONE = ZoneInfo("Asia/Shanghai")
 CALENDAR = BusinessCalendar()
 DEFAULT_BORROWERS = 300
 DEFAULT_DAYS = 120
+DEFAULT_CONCURRENCY = 24
 # Loans are disbursed at most this many days before the history starts.
 MAX_SEASONING_DAYS = 200
 
@@ -137,6 +141,11 @@ class Borrower:
     loan_id: str = ""
     installments: list[tuple[int, dt.date, int]] = dataclasses.field(default_factory=list)
     night_zone: bool = False
+    disbursed: dt.date | None = None
+    # Under an activated restructuring plan: the original repayment behaviour stops and the
+    # plan's schedule is paid (or, for the plan breakers, not).
+    restructured: bool = False
+    disputed: bool = False
 
 
 def make_borrowers(count: int, seed: int) -> list[Borrower]:
@@ -212,8 +221,16 @@ class Counts:
     contact_attempts: int = 0
     promises: int = 0
     promises_paid_now: int = 0
+    promises_paid_later: int = 0
+    promises_left_unpaid: int = 0
     plans_requested: int = 0
+    plans_activated: int = 0
+    plans_left_unpaid: int = 0
     plan_errors: Counter[str] = dataclasses.field(default_factory=Counter)
+    # Wall-clock seconds per phase of the run (setup, repayments, daily cycles, collection,
+    # restructuring, summary).
+    phase_seconds: defaultdict[str, float] = dataclasses.field(
+        default_factory=lambda: defaultdict(float))
 
 
 @dataclasses.dataclass
@@ -226,6 +243,7 @@ class DemoSummary:
     portfolio: PortfolioFigures
     collection: co.GetCollectionFiguresResponse
     plans: list[rer.Plan]
+    promises_by_state: Counter[str]
     counts: Counts
     charts: list[Path]
     elapsed_seconds: float
@@ -236,14 +254,33 @@ class DemoSummary:
                        for p in self.plans)
 
 
+class SimulatedTime:
+    """The suite's clock as the demo moves it: noon (Shanghai) of the day being replayed, real
+    time again once the run ends. Only forward while the run goes on."""
+
+    def __init__(self, offset_file: ClockOffsetFile) -> None:
+        self.file = offset_file
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC) + self.file.offset()
+
+    def move_to(self, day: dt.date, hour: int = 12) -> None:
+        self.file.set_offset(_at(day, hour) - dt.datetime.now(dt.UTC))
+
+    def reset(self) -> None:
+        self.file.set_offset(dt.timedelta(0))
+
+
 class Demo:
     """One demo run against a running suite."""
 
     def __init__(self, endpoints: Endpoints, keys_dir: Path, *, borrowers: int, days: int,
-                 seed: int = 7, concurrency: int = 16, out_dir: Path,
+                 clock_file: Path | None, seed: int = 7,
+                 concurrency: int = DEFAULT_CONCURRENCY, out_dir: Path,
                  console: Console | None = None) -> None:
         self.endpoints = endpoints
         self.keys_dir = keys_dir
+        self.clock_file = clock_file
         self.size = borrowers
         self.days = days
         self.seed = seed
@@ -251,8 +288,11 @@ class Demo:
         self.console = console or Console(stderr=True)
         self.gate = asyncio.Semaphore(concurrency)
         self.counts = Counts()
-        self.today = SystemClock().today()
+        self.today = dt.datetime.now(BUSINESS_ZONE).date()
         self._tokens: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
+        # Payments the run decided on the way (promises kept later, plan installments), by day.
+        self.extra_payments: dict[dt.date, list[tuple[Borrower, int]]] = defaultdict(list)
+        self.next_call: dict[str, dt.date] = {}  # case id → first day a collector calls again
 
     # tokens: people by role, minted from the suite's issuer key ------------------------------
 
@@ -289,6 +329,15 @@ class Demo:
 
         return await asyncio.gather(*(one(c) for c in coroutines))
 
+    @contextlib.contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        """Adds the wall-clock time of the block to ``counts.phase_seconds[name]``."""
+        began = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.counts.phase_seconds[name] += round(time.perf_counter() - began, 3)
+
     # the run -----------------------------------------------------------------------------------
 
     async def run(self) -> DemoSummary:
@@ -305,6 +354,8 @@ class Demo:
             self.repayments = mo_grpc.RepaymentServiceStub(mo_ch)
             self.cycles = mo_grpc.DailyCycleServiceStub(mo_ch)
             self.cases = co_grpc.CaseServiceStub(co_ch)
+            self.agents = co_grpc.AgentServiceStub(co_ch)
+            self.assignment = co_grpc.AssignmentServiceStub(co_ch)
             self.contacts = co_grpc.ContactServiceStub(co_ch)
             self.debtors = co_grpc.DebtorServiceStub(co_ch)
             self.promises = co_grpc.PromiseServiceStub(co_ch)
@@ -320,8 +371,18 @@ class Demo:
                     "e.g. .postloan, for a fresh demo).", markup=False)
                 self.dates = [d for d in self.dates if d <= latest] or [latest]
             else:
-                await self._build(mo_ch)
-            summary = await self._summary(mo_ch, time.perf_counter() - began, reused)
+                if self.clock_file is None or not self.clock_file.exists():
+                    raise DemoError(
+                        "the demo replays past days on the suite's clock: run it against a "
+                        "suite started by `postloan run` (its state folder holds clock-offset)")
+                self.time = SimulatedTime(ClockOffsetFile(self.clock_file))
+                try:
+                    await self._build()
+                finally:
+                    self.time.reset()
+            with self.phase("summary"):
+                summary = await self._summary(mo_ch, reused)
+        summary.elapsed_seconds = time.perf_counter() - began
         return summary
 
     def _anchor(self) -> dt.date:
@@ -353,79 +414,102 @@ class Demo:
                                mo.ListDailyCycleRunsRequest(page_size=1), self.as_("operator"))
         return _date(runs.runs[0].business_date) if runs.runs else None
 
-    async def _build(self, mo_ch: grpc.aio.Channel) -> None:
+    async def _build(self) -> None:
         people = make_borrowers(self.size, self.seed)
         self.counts.borrowers = len(people)
         first, last = self.dates[0], self.dates[-1]
-        with Progress(TextColumn("[bold]{task.description:<34}"), BarColumn(),
+        cycle_days = self._cycle_days()
+        # Restructuring requests are taken early in the history, so that a plan whose borrower
+        # stops paying passes the breach threshold before the history ends.
+        self.plan_days = self.dates[len(self.dates) // 10: max(len(self.dates) * 2 // 5, 2)]
+        self.plans_wanted = max(3, self.size // 25)
+        self.plans_rng = random.Random(f"postloan-demo|{self.seed}|plans")
+        with Progress(TextColumn("[bold]{task.description:<40}"), BarColumn(),
                       MofNCompleteColumn(), TimeElapsedColumn(), console=self.console,
-                      transient=False) as progress:
+                      transient=False) as progress, self.phase("setup"):
+            self.time.move_to(first - dt.timedelta(days=1))
             task = progress.add_task("onboarding borrowers", total=len(people))
-            self._zones = self._pick_zones()
+            self._zones = self._pick_zones(_at(first, 12))
             await self.gather([self._onboard(b) for b in people], progress, task)
-            active = [b for b in people if not b.declined]
-            self.counts.declined = len(people) - len(active)
+            self.active = [b for b in people if not b.declined]
+            self.by_borrower = {b.borrower_id: b for b in self.active}
+            self.counts.declined = len(people) - len(self.active)
 
             # The first business date is free; a cycle before the earliest disbursement
             # anchors the business calendar so that the postings before the history are
             # evaluated as of their own dates.
             await self._run_cycle(self._anchor(), count=False)
+            await self._staff_collection()
 
-            task = progress.add_task("registering loans", total=len(active))
-            await self.gather([self._register(b, first) for b in active], progress, task)
-            schedule = self._payment_plan(active, first, last)
-
-            before = sorted(d for d in schedule if d < first)
+            for b in self.active:
+                b.disbursed = self._disbursement(b, first)
+            seasoned = [b for b in self.active if b.disbursed is not None and b.disbursed < first]
+            task = progress.add_task("registering seasoned loans", total=len(seasoned))
+            await self.gather([self._register(b) for b in seasoned], progress, task)
+            self.schedule: dict[dt.date, list[tuple[Borrower, Any]]] = defaultdict(list)
+            for b in seasoned:
+                self._plan_payments(b, first, last)
+            before = sorted(d for d in self.schedule if d < first)
             task = progress.add_task("repayments before the history",
-                                     total=sum(len(schedule[d]) for d in before))
+                                     total=sum(len(self.schedule[d]) for d in before))
             for day in before:
-                await self.gather([self._pay(b, day, kind) for b, kind in schedule[day]],
+                await self.gather([self._pay(b, day, kind) for b, kind in self.schedule[day]],
                                   progress, task)
 
-            cycle_days = self._cycle_days()
+        with Progress(TextColumn("[bold]{task.description:<40}"), BarColumn(),
+                      MofNCompleteColumn(), TimeElapsedColumn(), console=self.console,
+                      transient=False) as progress:
             task = progress.add_task(f"{len(self.dates)} business days ({first}..{last})",
-                                     total=len(cycle_days))
+                                     total=(last - first).days + 1)
             day = first
             while day <= last:
-                if schedule.get(day):
-                    await self.gather([self._pay(b, day, kind) for b, kind in schedule[day]])
-                if day in cycle_days:
-                    await self._run_cycle(day)
-                    progress.advance(task)
+                progress.update(task, description=f"{len(self.dates)} business days: {day}")
+                await self._replay(day, day in cycle_days)
+                progress.advance(task)
                 day += dt.timedelta(days=1)
 
             task = progress.add_task("collection catching up (events)", total=None)
-            await self._wait_for_cases(active)
+            with self.phase("collection"):
+                await self._wait_for_cases(self.active)
             progress.update(task, total=1, completed=1)
 
-            open_cases = await self._list_cases([cor.CASE_STATE_OPEN])
-            task = progress.add_task("collectors calling (today)", total=len(open_cases))
-            by_borrower = {b.borrower_id: b for b in active}
-            await self.gather([self._work_case(c, by_borrower[c.borrower_id])
-                               for c in open_cases if c.borrower_id in by_borrower],
-                              progress, task)
-
-            candidates = [c for c in open_cases
-                          if c.borrower_id in by_borrower and c.days_past_due > 30
-                          and c.state == cor.CASE_STATE_OPEN]
-            rng = random.Random(f"postloan-demo|{self.seed}|plans")
-            chosen = rng.sample(candidates, min(len(candidates),
-                                                max(3, len(active) // 25)))
-            task = progress.add_task("restructuring requests", total=len(chosen))
-            await self.gather([self._restructure(c, n) for n, c in enumerate(chosen)],
-                              progress, task)
+    async def _replay(self, day: dt.date, cycle: bool) -> None:
+        """One calendar day on the suite's clock: loans disbursed, repayments, collectors'
+        calls and restructurings on business days, then the daily cycle."""
+        self.time.move_to(day)
+        with self.phase("repayments"):
+            new = [b for b in self.active if b.disbursed == day]
+            await self.gather([self._register(b) for b in new])
+            for b in new:
+                self._plan_payments(b, self.dates[0], self.dates[-1])
+            due = [(b, kind) for b, kind in self.schedule.pop(day, []) if not b.restructured]
+            due += self.extra_payments.pop(day, [])
+            await self.gather([self._pay(b, day, kind) for b, kind in due])
+        if CALENDAR.is_business_day(day):
+            with self.phase("collection"):
+                await self._assign_open_cases()
+                open_cases = await self._list_cases([cor.CASE_STATE_OPEN])
+                await self._collectors_call(day, open_cases)
+            if day in self.plan_days:
+                with self.phase("restructuring"):
+                    await self._restructure_some(day, open_cases)
+        if cycle:
+            with self.phase("daily cycles"):
+                await self._run_cycle(day)
 
     # onboarding ------------------------------------------------------------------------------
 
-    def _pick_zones(self) -> tuple[list[str], list[str]]:
-        now = dt.datetime.now(dt.UTC)
+    @staticmethod
+    def _pick_zones(now: dt.datetime) -> tuple[list[str], list[str]]:
+        """Zones where it is office time at ``now`` (the hour of the replayed days), and zones
+        where it is night."""
         day = [z for z in _ZONES if 9 <= now.astimezone(ZoneInfo(z)).hour <= 18]
         night = [z for z in _ZONES if now.astimezone(ZoneInfo(z)).hour in (23, 0, 1, 2, 3, 4, 5)]
         return day or ["Asia/Shanghai"], night
 
     async def _onboard(self, b: Borrower) -> None:
         fe = self.as_("lending_frontend", "demo-frontend")
-        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        now = self.time.now().replace(microsecond=0)
         grant = ci.GrantConsentRequest(
             request_id=_rid(), borrower_id=b.borrower_id,
             purposes=[cir.CONSENT_PURPOSE_PRE_LOAN_APPROVAL,
@@ -466,16 +550,23 @@ class Demo:
             request_id=_rid(), borrower_id=b.borrower_id, time_zone=zone,
             jurisdiction_code="CN"), fe)
 
-    async def _register(self, b: Borrower, first: dt.date) -> None:
+    def _disbursement(self, b: Borrower, first: dt.date) -> dt.date:
+        """The loan's disbursement date: seasoned (before the history) or a recent vintage,
+        registered on that day."""
         rng = b.rng
-        product, method, term = _METHODS[b.index % 3]
         if b.profile == "never":  # first-payment default: disbursed shortly before/in the window
             disbursed = first + dt.timedelta(days=rng.randrange(-25, 40))
         elif rng.random() < 0.25:  # a recent vintage
             disbursed = first + dt.timedelta(days=rng.randrange(0, 60))
         else:
             disbursed = first - dt.timedelta(days=rng.randrange(1, MAX_SEASONING_DAYS))
-        disbursed = min(disbursed, self.dates[-1])
+        return min(disbursed, self.dates[-1])
+
+    async def _register(self, b: Borrower) -> None:
+        rng = b.rng
+        product, method, term = _METHODS[b.index % 3]
+        disbursed = b.disbursed
+        assert disbursed is not None
         principal = rng.randrange(50, 500) * 10_000  # 5,000..49,900 yuan in fen
         rate = rng.choice(("0.1200", "0.1500", "0.1800"))
         response = await self.call(self.loans.RegisterLoan, mo.RegisterLoanRequest(
@@ -497,49 +588,46 @@ class Demo:
 
     # repayments ------------------------------------------------------------------------------
 
-    def _payment_plan(self, people: list[Borrower], first: dt.date,
-                      last: dt.date) -> dict[dt.date, list[tuple[Borrower, Any]]]:
-        """Every repayment of the run by calendar date: ``(borrower, amount_fen)`` for an
-        installment paid as scheduled, ``(borrower, "overdue")`` for a payment of everything
-        overdue (a late payer catching up)."""
-        plan: dict[dt.date, list[tuple[Borrower, Any]]] = defaultdict(list)
-        for b in people:
-            rng = random.Random(f"{b.borrower_id}|payments")
-            due = [(s, d, amount) for s, d, amount in b.installments if d <= last]
-            in_window = [s for s, d, _ in due if d >= first]
-            stop = None
-            if b.profile == "never":
-                stop = 1
-            elif b.profile == "stopper" and in_window:
-                stop = rng.choice(in_window[: max(1, len(in_window) - 1)])
-            resume_after = rng.randrange(35, 80) if rng.random() < 0.4 else None
-            previous = dt.date.min
-            for sequence, day, amount in due:
-                if stop is not None and sequence >= stop:
-                    if resume_after is None or b.profile == "never":
-                        break
-                    stop_day = next(d for s, d, _ in due if s == stop)
-                    back = stop_day + dt.timedelta(days=resume_after)
-                    if back <= last and back > previous:
-                        plan[back].append((b, "overdue"))  # catches up everything overdue
-                        previous = back
-                    resume_after = None
-                    stop = None
-                    if day <= previous:
-                        continue
-                if b.profile == "late" and day >= first:
-                    lateness = (rng.randrange(35, 65) if rng.random() < 0.15
-                                else rng.randrange(4, 28))
-                    paid = max(day + dt.timedelta(days=lateness), previous + dt.timedelta(days=1))
-                    if paid > last:
-                        break
-                    plan[paid].append((b, "overdue"))
-                else:
-                    paid = max(day - dt.timedelta(days=rng.randrange(0, 3)),
-                               previous + dt.timedelta(days=1))
-                    plan[paid].append((b, amount))
-                previous = paid
-        return plan
+    def _plan_payments(self, b: Borrower, first: dt.date, last: dt.date) -> None:
+        """Adds the borrower's repayments of the run to ``self.schedule`` by calendar date:
+        ``(borrower, amount_fen)`` for an installment paid as scheduled, ``(borrower,
+        "overdue")`` for a payment of everything overdue (a late payer catching up)."""
+        plan = self.schedule
+        rng = random.Random(f"{b.borrower_id}|payments")
+        due = [(s, d, amount) for s, d, amount in b.installments if d <= last]
+        in_window = [s for s, d, _ in due if d >= first]
+        stop = None
+        if b.profile == "never":
+            stop = 1
+        elif b.profile == "stopper" and in_window:
+            stop = rng.choice(in_window[: max(1, len(in_window) - 1)])
+        resume_after = rng.randrange(35, 80) if rng.random() < 0.4 else None
+        previous = dt.date.min
+        for sequence, day, amount in due:
+            if stop is not None and sequence >= stop:
+                if resume_after is None or b.profile == "never":
+                    break
+                stop_day = next(d for s, d, _ in due if s == stop)
+                back = stop_day + dt.timedelta(days=resume_after)
+                if back <= last and back > previous:
+                    plan[back].append((b, "overdue"))  # catches up everything overdue
+                    previous = back
+                resume_after = None
+                stop = None
+                if day <= previous:
+                    continue
+            if b.profile == "late" and day >= first:
+                lateness = (rng.randrange(35, 65) if rng.random() < 0.15
+                            else rng.randrange(4, 28))
+                paid = max(day + dt.timedelta(days=lateness), previous + dt.timedelta(days=1))
+                if paid > last:
+                    break
+                plan[paid].append((b, "overdue"))
+            else:
+                paid = max(day - dt.timedelta(days=rng.randrange(0, 3)),
+                           previous + dt.timedelta(days=1))
+                plan[paid].append((b, amount))
+            previous = paid
 
     async def _pay(self, b: Borrower, day: dt.date, kind: Any,
                    paid_at: dt.datetime | None = None) -> int:
@@ -626,17 +714,57 @@ class Demo:
         self.console.print("collection is still consuming events; working the cases it has",
                            markup=False)
 
-    async def _work_case(self, case: cor.Case, b: Borrower) -> None:
-        """Today's calls on one case through the gate; a promise on a right-party contact, kept
-        by a payment now for most."""
-        rng = random.Random(f"{case.case_id}|{self.seed}")
-        collector = self.as_("collector", f"demo-agent-{rng.randrange(1, 9)}")
-        if rng.random() < 0.08:  # the borrower disputes the debt: do not contact
+    async def _staff_collection(self) -> None:
+        """Eight in-house agents working every tier, and the open cases assigned to them (the
+        gate lets only a case's assignee call on it)."""
+        supervisor = self.as_("collection_supervisor")
+        tiers = [cor.CASE_TIER_EARLY, cor.CASE_TIER_MIDDLE, cor.CASE_TIER_LATE,
+                 cor.CASE_TIER_WRITE_OFF]
+        for n in range(1, 9):
+            try:
+                await self.call(self.agents.CreateAgent, co.CreateAgentRequest(
+                    request_id=_rid(), agent=cor.Agent(
+                        agent_id=f"demo-agent-{n}", display_name=f"Demo agent {n}",
+                        tiers=tiers, capacity=max(50, self.size), active=True)), supervisor)
+            except grpc.aio.AioRpcError as error:
+                from postloan_runtime.grpc_errors import decode_error
+
+                if decode_error(error).reason != "AGENT_ID_CONFLICT":  # kept from a past run
+                    raise
+        await self._assign_open_cases()
+
+    async def _assign_open_cases(self) -> None:
+        """The supervisor assigns the cases opened since (set-based, with continuity)."""
+        await self.call(self.assignment.AssignCases, co.AssignCasesRequest(
+            request_id=_rid(), tiers=[cor.CASE_TIER_EARLY, cor.CASE_TIER_MIDDLE,
+                                      cor.CASE_TIER_LATE, cor.CASE_TIER_WRITE_OFF]),
+            self.as_("collection_supervisor"))
+
+    async def _collectors_call(self, day: dt.date, open_cases: list[cor.Case]) -> None:
+        """The day's calls: the collectors' capacity (about one case in 50 borrowers a day)
+        spent on the open cases not called in the last week nor waiting on a promise."""
+        waiting = [c for c in open_cases if c.borrower_id in self.by_borrower
+                   and self.next_call.get(c.case_id, day) <= day]
+        rng = random.Random(f"postloan-demo|{self.seed}|calls|{day}")
+        rng.shuffle(waiting)
+        today = waiting[: max(3, self.size // 50)]
+        for case in today:
+            self.next_call[case.case_id] = day + dt.timedelta(days=7)
+        await self.gather([self._work_case(c, self.by_borrower[c.borrower_id], day)
+                           for c in today])
+
+    async def _work_case(self, case: cor.Case, b: Borrower, day: dt.date) -> None:
+        """One case's calls through the gate on ``day``; a promise on a right-party contact,
+        kept by a payment for most, broken by the others."""
+        rng = random.Random(f"{case.case_id}|{self.seed}|{day}")
+        collector = self.as_("collector", case.agent_id or "demo-agent-1")  # the assignee
+        if not b.disputed and rng.random() < 0.04:  # the borrower disputes: do not contact
+            b.disputed = True
             await self.call(self.debtors.SetDoNotContactFlag, co.SetDoNotContactFlagRequest(
                 request_id=_rid(), borrower_id=b.borrower_id,
                 reason=cor.DO_NOT_CONTACT_REASON_DISPUTE_PENDING, note="demo: dispute pending"),
                 self.as_("lending_frontend", "demo-frontend"))
-        calls = 4 if rng.random() < 0.15 else 1  # a persistent agent runs into the daily cap
+        calls = 4 if rng.random() < 0.1 else 1  # a persistent agent runs into the daily cap
         for attempt in range(calls):
             check = (await self.call(self.contacts.CheckContact, co.CheckContactRequest(
                 request_id=_rid(), case_id=case.case_id, borrower_id=b.borrower_id,
@@ -663,7 +791,7 @@ class Demo:
                 outcome = cor.CONTACT_OUTCOME_LEFT_MESSAGE
             connected = outcome in (cor.CONTACT_OUTCOME_PROMISE_TO_PAY,
                                     cor.CONTACT_OUTCOME_RIGHT_PARTY_CONTACT)
-            started = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(minutes=3)
+            started = self.time.now().replace(microsecond=0) - dt.timedelta(minutes=3)
             record = co.RecordContactAttemptRequest(
                 request_id=_rid(), check_id=check.check_id, outcome=outcome,
                 connected=connected, note="demo call")
@@ -673,32 +801,100 @@ class Demo:
                                           collector)).attempt.attempt_id
             self.counts.contact_attempts += 1
             if outcome == cor.CONTACT_OUTCOME_PROMISE_TO_PAY:
-                await self._promise(case, b, attempt_id, collector, rng)
+                await self._promise(case, b, day, attempt_id, collector, rng)
 
-    async def _promise(self, case: cor.Case, b: Borrower, attempt_id: str,
+    async def _promise(self, case: cor.Case, b: Borrower, day: dt.date, attempt_id: str,
                        collector: tuple[tuple[str, str], ...], rng: random.Random) -> None:
-        fe = self.as_("lending_frontend", "demo-frontend")
-        loan = (await self.call(self.loans.GetLoan, mo.GetLoanRequest(loan_id=b.loan_id),
-                                fe)).loan
-        overdue = loan.status.overdue.total.minor_units
+        """A promise of the overdue amount: paid at once (30%), paid by the promised date
+        (35%), or not paid (35%: collection breaks it once the date plus grace has passed)."""
+        overdue = sum(loan.overdue_amount.minor_units for loan in case.loans
+                      if loan.loan_id == b.loan_id)
         if overdue <= 0:
             return
-        pays_now = rng.random() < 0.6
-        promised = self.today if pays_now else self.today + dt.timedelta(days=rng.randrange(3, 10))
-        await self.call(self.promises.RecordPromiseToPay, co.RecordPromiseToPayRequest(
-            request_id=_rid(), case_id=case.case_id, loan_id=b.loan_id, amount=_cny(overdue),
-            promised_date=_d(promised), grace_days=2, contact_attempt_id=attempt_id), collector)
+        roll = rng.random()
+        promised = day if roll < 0.3 else day + dt.timedelta(days=rng.randrange(3, 10))
+        grace = 2
+        try:
+            await self.call(self.promises.RecordPromiseToPay, co.RecordPromiseToPayRequest(
+                request_id=_rid(), case_id=case.case_id, loan_id=b.loan_id,
+                amount=_cny(overdue), promised_date=_d(promised), grace_days=grace,
+                contact_attempt_id=attempt_id), collector)
+        except grpc.aio.AioRpcError as error:
+            from postloan_runtime.grpc_errors import decode_error
+
+            # The last promise lapsed but collection has not broken it yet (it does on the
+            # next monitoring event past its date): the collector notes the call only.
+            if decode_error(error).reason != "OPEN_PROMISE_EXISTS":
+                raise
+            return
         self.counts.promises += 1
-        if pays_now:
-            now = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(seconds=30)
-            if await self._pay(b, self.today, overdue, paid_at=now):
+        # The collector calls again once the promise is kept or broken.
+        self.next_call[case.case_id] = promised + dt.timedelta(days=grace + 1)
+        if roll < 0.3:
+            now = self.time.now().replace(microsecond=0) - dt.timedelta(seconds=30)
+            if await self._pay(b, day, overdue, paid_at=now):
                 self.counts.promises_paid_now += 1
+        elif roll < 0.65:
+            paid_on = day + dt.timedelta(days=rng.randrange(1, (promised - day).days + 1))
+            if paid_on <= self.dates[-1]:
+                self.extra_payments[paid_on].append((b, overdue))
+                self.counts.promises_paid_later += 1
+        else:
+            self.counts.promises_left_unpaid += 1
 
     # restructuring ---------------------------------------------------------------------------
 
-    async def _restructure(self, case: cor.Case, n: int) -> None:
+    async def _restructure_some(self, day: dt.date, open_cases: list[cor.Case]) -> None:
+        """The day's share of the restructuring requests, among delinquent open cases; of the
+        plans activated, every third borrower stops paying (the plan breaks on the breach
+        threshold), the others pay the new schedule on time."""
+        remaining = self.plans_wanted - self.counts.plans_requested
+        days_left = len([d for d in self.plan_days if d >= day])
+        candidates = [c for c in open_cases
+                      if c.borrower_id in self.by_borrower and c.days_past_due >= 1
+                      and not self.by_borrower[c.borrower_id].restructured
+                      and any(loan.loan_id == self.by_borrower[c.borrower_id].loan_id
+                              for loan in c.loans)]
+        chosen = self.plans_rng.sample(
+            candidates, min(len(candidates), math.ceil(remaining / max(days_left, 1))))
+        first_n = self.counts.plans_requested
+        activated = await self.gather([
+            self._restructure(c, self.by_borrower[c.borrower_id], first_n + i)
+            for i, c in enumerate(chosen)])
+        for case, active in zip(chosen, activated, strict=True):
+            if not active:
+                continue
+            b = self.by_borrower[case.borrower_id]
+            b.restructured = True
+            breaker = self.counts.plans_activated % 3 == 0
+            self.counts.plans_activated += 1
+            if breaker:
+                self.counts.plans_left_unpaid += 1
+            else:
+                await self._pay_plan_schedule(b, day)
+
+    async def _pay_plan_schedule(self, b: Borrower, day: dt.date) -> None:
+        """Schedules on-time payments of the plan's installments (the loan's current schedule
+        version) due after ``day`` and within the history."""
+        schedule = (await self.call(self.loans.GetLoanSchedule, mo.GetLoanScheduleRequest(
+            loan_id=b.loan_id), self.as_("lending_frontend", "demo-frontend"))).installments
+        current = max((i.schedule_version for i in schedule), default=0)
+        rng = random.Random(f"{b.borrower_id}|plan")
+        for item in schedule:
+            due = _date(item.due_date)
+            if item.schedule_version != current or due <= day:
+                continue
+            paid_on = max(due - dt.timedelta(days=rng.randrange(0, 3)),
+                          day + dt.timedelta(days=1))
+            if paid_on <= self.dates[-1]:
+                self.extra_payments[paid_on].append(
+                    (b, item.principal_due.minor_units + item.interest_due.minor_units
+                     + item.penalty_due.minor_units))
+
+    async def _restructure(self, case: cor.Case, b: Borrower, n: int) -> bool:
+        """One request through to activation (or rejection); True when the plan is ACTIVE."""
         maker = self.as_("collector", "demo-agent-plans")
-        loan_id = case.loans[0].loan_id if case.loans else ""
+        loan_id = b.loan_id
         terms = (
             rer.PlanTerms(plan_types=[rer.PLAN_TYPE_TERM_EXTENSION, rer.PLAN_TYPE_WAIVER],
                           additional_periods=6, waive_all_penalty=True),
@@ -718,7 +914,7 @@ class Demo:
                                            maker)).eligibility
             if not eligibility.eligible:
                 self.counts.plan_errors["not eligible"] += 1
-                return
+                return False
             plan = (await self.call(self.plans.RequestRestructuring,
                                     re_pb.RequestRestructuringRequest(
                                         request_id=_rid(), loan_id=loan_id, hardship=hardship,
@@ -729,7 +925,7 @@ class Demo:
                 await self.call(self.plans.RejectPlan, re_pb.RejectPlanRequest(
                     request_id=_rid(), plan_id=plan.plan_id, reason_codes=["AFFORDABILITY"],
                     comment="demo: income not shown"), self.as_("risk_manager", "demo-rm-1"))
-                return
+                return False
             approvers = {
                 rer.AUTHORITY_LEVEL_TEAM_LEAD: [("restructuring_approver", "demo-lead-1")],
                 rer.AUTHORITY_LEVEL_RISK_MANAGER: [("risk_manager", "demo-rm-1")],
@@ -753,7 +949,7 @@ class Demo:
                 signer_verification_reference=f"ekyc:demo-sign-{n}",
                 channel=rer.SIGNATURE_CHANNEL_MOBILE_APP)
             signature.signed_at.FromDatetime(
-                dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(minutes=1))
+                self.time.now().replace(microsecond=0) - dt.timedelta(minutes=1))
             await self.call(self.plans.RecordSignature, signature,
                             self.as_("lending_frontend", "demo-frontend"))
             deadline = time.monotonic() + 30
@@ -762,18 +958,19 @@ class Demo:
                                          re_pb.GetActivationStatusRequest(plan_id=plan.plan_id),
                                          maker)
                 if status.state != rer.PLAN_STATE_ACTIVATING:
-                    return
-                await asyncio.sleep(0.3)
+                    return status.state == rer.PLAN_STATE_ACTIVE
+                await asyncio.sleep(0.2)
+            self.counts.plan_errors["still activating"] += 1
         except grpc.aio.AioRpcError as error:
             from postloan_runtime.grpc_errors import decode_error
 
             detail = decode_error(error)
             self.counts.plan_errors[detail.reason or error.code().name] += 1
+        return False
 
     # summary ---------------------------------------------------------------------------------
 
-    async def _summary(self, mo_ch: grpc.aio.Channel, elapsed: float,
-                       reused: bool) -> DemoSummary:
+    async def _summary(self, mo_ch: grpc.aio.Channel, reused: bool) -> DemoSummary:
         last = self.dates[-1]
         # Roll rates between the last two month ends the history covers (the default, the
         # last two closed months, may start before the history).
@@ -781,24 +978,27 @@ class Demo:
         portfolio = await fetch_portfolio(mo_ch, self.as_("risk_manager"), as_of=last,
                                           from_month=months[-2] if len(months) > 1 else None,
                                           vintages_back=12, threshold=30)
-        # Today's payments reach collection as events: read its figures once they stop moving.
+        # The last days' events (payments, plan breaks) reach collection and restructuring
+        # asynchronously: read their figures once they stop moving.
         request = co.GetCollectionFiguresRequest(from_date=_d(self.dates[0]),
                                                  to_date=_d(self.today))
-        collection = None
+        supervisor = self.as_("collection_supervisor")
+        seen: tuple[Any, ...] | None = None
         for _ in range(30):
-            answer = await self.call(self.figures.GetCollectionFigures, request,
-                                     self.as_("collection_supervisor"))
-            if answer == collection:
+            answer = (await self.call(self.figures.GetCollectionFigures, request, supervisor),
+                      await list_plans(self.plans, self.as_("risk_manager")),
+                      await count_promises(self.promises, supervisor))
+            if answer == seen:
                 break
-            collection = answer
+            seen = answer
             await asyncio.sleep(1.0)
-        assert collection is not None
-        plans = await list_plans(self.plans, self.as_("risk_manager"))
+        assert seen is not None
+        collection, plans, promises = seen
         charts = write_charts(portfolio, self.out_dir)
         return DemoSummary(first_date=self.dates[0], last_date=last, today=self.today,
                            portfolio=portfolio, collection=collection, plans=plans,
-                           counts=self.counts, charts=charts,
-                           elapsed_seconds=elapsed, reused_existing=reused)
+                           promises_by_state=promises, counts=self.counts, charts=charts,
+                           elapsed_seconds=0.0, reused_existing=reused)
 
 
 async def list_plans(stub: re_grpc.PlanServiceStub,
@@ -813,6 +1013,22 @@ async def list_plans(stub: re_grpc.PlanServiceStub,
         token = page.next_page_token
         if not token:
             return plans
+
+
+async def count_promises(stub: co_grpc.PromiseServiceStub,
+                         metadata: tuple[tuple[str, str], ...]) -> Counter[str]:
+    """Promises to pay by state (``KEPT``, ``BROKEN``, ``OPEN``, ``CANCELLED``; ListPromisesToPay,
+    all pages)."""
+    states: Counter[str] = Counter()
+    token = ""
+    while True:
+        page = await stub.ListPromisesToPay(co.ListPromisesToPayRequest(
+            page_size=500, page_token=token), metadata=metadata, timeout=60)
+        states.update(cor.PromiseState.Name(p.state).removeprefix("PROMISE_STATE_")
+                      for p in page.promises)
+        token = page.next_page_token
+        if not token:
+            return states
 
 
 # --- the summary a person reads ------------------------------------------------------------
@@ -837,7 +1053,9 @@ def render_summary(summary: DemoSummary, console: Console) -> None:
             f"{methods}; behaviour: {profiles}.\n"
             f"{c.daily_cycles} daily cycles {summary.first_date} .. {summary.last_date}, "
             f"{c.repayments} repayments posted ({yuan(_cny(c.repayment_fen))} yuan), "
-            f"in {summary.elapsed_seconds:.0f} s.", markup=False, highlight=False)
+            f"in {summary.elapsed_seconds:.0f} s ("
+            + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in c.phase_seconds.items())
+            + ").", markup=False, highlight=False)
 
     buckets = Table(title=f"Delinquency by bucket on {_date(p.buckets.as_of)} — delinquency "
                           f"rate {_pct(p.buckets.delinquency_rate.value)}, NPL ratio "
@@ -892,15 +1110,25 @@ def render_summary(summary: DemoSummary, console: Console) -> None:
         work.add_row(f"kept-promise rate ({s.strategy_label})", _pct(s.kept_promise_rate.value))
     if not summary.reused_existing:
         reasons = ", ".join(f"{k.lower()} {v}" for k, v in c.refusal_reasons.most_common())
-        work.add_row("today: calls checked / refused", f"{c.contact_checks} / "
+        work.add_row("calls checked / refused by the gate", f"{c.contact_checks} / "
                      f"{c.contacts_refused}" + (f" ({reasons})" if reasons else ""))
-        work.add_row("today: promises / paid at once", f"{c.promises} / {c.promises_paid_now}")
+
+    promised = summary.promises_by_state
+    promises = Table(title="Promises to pay")
+    promises.add_column("state")
+    promises.add_column("promises", justify="right")
+    for state in ("KEPT", "BROKEN", "OPEN", "CANCELLED"):
+        promises.add_row(state.lower(), str(promised.get(state, 0)))
+    resolved = promised.get("KEPT", 0) + promised.get("BROKEN", 0)
+    promises.add_row("kept of resolved",
+                     f"{Decimal(promised.get('KEPT', 0)) / resolved * 100:.1f}%"
+                     if resolved else "-")
 
     plans = Table(title="Restructuring plans")
     plans.add_column("state")
     plans.add_column("plans", justify="right")
     for state, count in sorted(summary.plans_by_state().items()):
-        plans.add_row(state, str(count))
+        plans.add_row(state.lower(), str(count))
     if c.plan_errors:
         plans.add_row("not reaching approval", ", ".join(
             f"{k} {v}" for k, v in c.plan_errors.most_common()))
@@ -908,20 +1136,23 @@ def render_summary(summary: DemoSummary, console: Console) -> None:
     from rich.columns import Columns
 
     console.print(Columns([buckets, rolls]))
-    console.print(Columns([tiers, work, plans]))
+    console.print(Columns([tiers, work, promises, plans]))
     for path in summary.charts:
         console.print(f"chart: {path}", markup=False, highlight=False, soft_wrap=True)
-    console.print("Promises due later and restructured schedules keep running: they are kept "
-                  "or broken on their dates while the suite stays up.", markup=False)
+    console.print("Open promises and active plans go on: kept or broken on their dates while "
+                  "the suite stays up.", markup=False)
 
 
-async def run_demo(endpoints: Endpoints, keys_dir: Path, *, borrowers: int = DEFAULT_BORROWERS,
-                   days: int = DEFAULT_DAYS, seed: int = 7, concurrency: int = 16,
-                   out_dir: Path, console: Console | None = None) -> DemoSummary:
+async def run_demo(endpoints: Endpoints, keys_dir: Path, *, clock_file: Path | None,
+                   borrowers: int = DEFAULT_BORROWERS, days: int = DEFAULT_DAYS, seed: int = 7,
+                   concurrency: int = DEFAULT_CONCURRENCY, out_dir: Path,
+                   console: Console | None = None) -> DemoSummary:
     """Build the demo portfolio through the running suite and return the summary (printed and
-    charted by the caller with :func:`render_summary`)."""
+    charted by the caller with :func:`render_summary`). ``clock_file`` is the suite's
+    ``ClockOffsetFile`` (``Suite.clock_offset_file``), moved while the history is replayed."""
     demo = Demo(endpoints, keys_dir, borrowers=borrowers, days=days, seed=seed,
-                concurrency=concurrency, out_dir=out_dir, console=console)
+                clock_file=clock_file, concurrency=concurrency, out_dir=out_dir,
+                console=console)
     return await demo.run()
 
 
@@ -951,7 +1182,8 @@ async def run_in_suite(suite: Any, borrowers: int, stop: asyncio.Event,
                   "business days (--no-demo or POSTLOAN_DEMO=0 skips it; Ctrl-C stops).",
                   markup=False)
     task = asyncio.ensure_future(run_demo(
-        endpoints_of(suite), suite.keys_dir, borrowers=borrowers, days=days,
+        endpoints_of(suite), suite.keys_dir, clock_file=suite.state_dir / CLOCK_OFFSET_FILE_NAME,
+        borrowers=borrowers, days=days,
         out_dir=suite.state_dir / "reports" / "demo", console=console))
     stopping = asyncio.ensure_future(stop.wait())
     await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
@@ -987,7 +1219,8 @@ async def run_in_suite(suite: Any, borrowers: int, stop: asyncio.Event,
 
 def demo_command(
     borrowers: int = DEFAULT_BORROWERS, days: int = DEFAULT_DAYS, seed: int = 7,
-    concurrency: int = 16, out_dir: Path | None = None, keys_dir: Path | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY, out_dir: Path | None = None,
+    keys_dir: Path | None = None,
 ) -> None:
     """Build a synthetic demo portfolio in the running suite (see the module docstring)."""
     import os
@@ -1001,7 +1234,8 @@ def demo_command(
     endpoints = Endpoints(*(peer_address(k) for k in
                             ("credit_inquiry", "monitoring", "collection", "restructuring")))
     summary = asyncio.run(run_demo(
-        endpoints, keys_dir or state / "keys", borrowers=borrowers, days=days, seed=seed,
+        endpoints, keys_dir or state / "keys", clock_file=state / CLOCK_OFFSET_FILE_NAME,
+        borrowers=borrowers, days=days, seed=seed,
         concurrency=concurrency, out_dir=out_dir or state / "reports" / "demo", console=console))
     render_summary(summary, Console())
     raise typer.Exit(0)
@@ -1017,7 +1251,7 @@ def register(app: Any) -> None:
         days: int = typer.Option(DEFAULT_DAYS, envvar="POSTLOAN_DEMO_DAYS", min=1,
                                  help="Business days of history, ending yesterday."),
         seed: int = typer.Option(7, help="Seed of the synthetic population."),
-        concurrency: int = typer.Option(16, help="Calls in flight at most."),
+        concurrency: int = typer.Option(DEFAULT_CONCURRENCY, help="Calls in flight at most."),
         out_dir: Path = typer.Option(None, help="Folder for the charts "
                                                 "(default: <state>/reports/demo)."),
         keys_dir: Path = typer.Option(None, help="Keys folder to mint tokens "

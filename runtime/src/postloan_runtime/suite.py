@@ -67,6 +67,7 @@ class Suite:
             POSTLOAN_GRPC_PORT=svc.address.rsplit(":", 1)[1],
             POSTLOAN_KEYS_DIR=str(self.keys_dir),
             OTEL_SERVICE_NAME=svc.name,
+            POSTLOAN_CLOCK_OFFSET_FILE=str(self.clock_offset_file),
         )
         for other in [*self.services.values(), *self.simulators.values()]:
             env[f"POSTLOAN_{other.package.upper()}_ADDRESS"] = other.address
@@ -79,8 +80,22 @@ class Suite:
     def keys_dir(self) -> Path:
         return self.state_dir / "keys"
 
+    @property
+    def clock_offset_file(self) -> Path:
+        """The shift of the system clock every process of the suite reads (zero but while the
+        demo replays past business days; ``postloan_runtime.clock.ClockOffsetFile``)."""
+        from postloan_runtime.clock import CLOCK_OFFSET_FILE_NAME
+
+        return self.state_dir / CLOCK_OFFSET_FILE_NAME
+
     async def start(self, progress: Progress = lambda _: None, timeout: float = 120) -> None:
         self.state_dir.mkdir(parents=True, exist_ok=True)
+        import datetime as dt
+
+        from postloan_runtime.clock import ClockOffsetFile
+
+        # A demo killed mid-run may have left the clock shifted: the suite starts on real time.
+        ClockOffsetFile(self.clock_offset_file).set_offset(dt.timedelta(0))
         from postloan_runtime.auth import generate_dev_keys
 
         generate_dev_keys(self.keys_dir)
@@ -185,11 +200,36 @@ class Suite:
                 start_new_session=True,
             )
 
-    def kill_service(self, package: str, sig: int = signal.SIGKILL) -> None:
-        proc = self.services[package].process
-        if proc and proc.poll() is None:
-            proc.send_signal(sig)
-            proc.wait(timeout=60)
+    def process_of(self, name: str) -> ServiceProcess:
+        """A service (by package, e.g. ``monitoring``) or a simulator (by key, ``bureau``)."""
+        if name in self.services:
+            return self.services[name]
+        if name in self.simulators:
+            return self.simulators[name]
+        raise KeyError(f"no service or simulator {name!r} in this suite")
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> bool:
+        """Send ``sig`` (SIGKILL: no drain, no cleanup; the relay and consumers inside the
+        service die with it) to one service or simulator and wait until it has exited; False
+        when it was not running."""
+        proc = self.process_of(name).process
+        if proc is None or proc.poll() is not None:
+            return False
+        proc.send_signal(sig)
+        proc.wait(timeout=60)
+        return True
+
+    async def restart(self, name: str, timeout: float = 60) -> None:
+        """Start a killed service or simulator again on the same address (and database), and
+        wait until it answers SERVING."""
+        target = self.process_of(name)
+        if target.process is not None and target.process.poll() is None:
+            raise RuntimeError(f"{target.name} is still running")
+        if name in self.services:
+            self.start_service(name)
+        else:
+            self.start_simulator(name)
+        await self.wait_serving(timeout=timeout, processes={name: target})
 
     async def wait_serving(
         self,

@@ -89,3 +89,41 @@ def test_proto_round_trips() -> None:
     assert timestamp_from_proto(timestamp_to_proto(instant)).tzinfo is dt.UTC
     with pytest.raises(ValueError):
         timestamp_to_proto(dt.datetime(2025, 1, 1))
+
+
+def test_system_clock_follows_the_offset_file_another_process_writes(tmp_path) -> None:  # noqa: ANN001
+    """The development suite's clock: each service process maps the same offset file, and a
+    shift written by the demo (another process) moves their ``SystemClock`` at once, both ways;
+    without the variable the clock is the real one."""
+    import os
+    import subprocess
+    import sys
+
+    from postloan_runtime.clock import CLOCK_OFFSET_FILE_VARIABLE, ClockOffsetFile
+
+    offset_file = ClockOffsetFile(tmp_path / "clock-offset")
+    assert offset_file.offset() == dt.timedelta(0)  # a new file: real time
+    reader = subprocess.Popen(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c",
+         "import sys\nfrom postloan_runtime.clock import SystemClock\nclock = SystemClock()\n"
+         "for _ in sys.stdin: print(clock.today().isoformat(), flush=True)"],
+        env={**os.environ, CLOCK_OFFSET_FILE_VARIABLE: str(offset_file.path)},
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert reader.stdin is not None and reader.stdout is not None
+
+    def their_today() -> dt.date:
+        reader.stdin.write("?\n")
+        reader.stdin.flush()
+        return dt.date.fromisoformat(reader.stdout.readline().strip())
+
+    try:
+        real = SystemClock().today()
+        assert their_today() == real
+        offset_file.set_offset(dt.timedelta(days=-100))
+        assert their_today() == real - dt.timedelta(days=100)
+        assert SystemClock().today() == real  # this process has no variable: real time
+        offset_file.set_offset(dt.timedelta(0))
+        assert their_today() == real
+    finally:
+        reader.stdin.close()
+        reader.wait(timeout=10)
