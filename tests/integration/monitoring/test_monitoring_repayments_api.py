@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import text
 
 from monitoring.entrypoints.app import build_app
-from postloan.common.v1 import money_pb2
+from postloan.common.v1 import classification_pb2, money_pb2
 from postloan.monitoring.v1 import events_pb2 as m_events
 from postloan.monitoring.v1 import monitoring_pb2, monitoring_pb2_grpc, resources_pb2
 from postloan_runtime.auth import AuthInterceptor, TokenVerifier
@@ -215,9 +215,19 @@ async def test_late_payment_cures_at_posting_and_emits_events(harness: Harness) 
         "LoanRegistered",
         "RepaymentPosted",
         "DelinquencyChanged",
+        "ClassificationChanged",  # classified at posting too: NORMAL -> SPECIAL_MENTION
         "EarlyWarningRaised",  # the first installment, due, was paid in part only
         "RepaymentPosted",
         "LoanCured",
+        "ClassificationChanged",  # and back to NORMAL with the cure
+    ]
+    assert cured.loan.status.classification == classification_pb2.LOAN_CLASSIFICATION_NORMAL
+    moves = await harness.outbox_payloads(loan.loan_id, m_events.ClassificationChanged)
+    assert [(m.from_classification, m.to_classification) for m in moves] == [
+        (classification_pb2.LOAN_CLASSIFICATION_NORMAL,
+         classification_pb2.LOAN_CLASSIFICATION_SPECIAL_MENTION),
+        (classification_pb2.LOAN_CLASSIFICATION_SPECIAL_MENTION,
+         classification_pb2.LOAN_CLASSIFICATION_NORMAL),
     ]
     (changed,) = await harness.outbox_payloads(loan.loan_id, m_events.DelinquencyChanged)
     assert (changed.from_bucket, changed.to_bucket) == ("M0", "M2")
@@ -544,7 +554,8 @@ async def test_replace_schedule_applies_once_and_refuses_stale_quotes(harness: H
     assert [r.plan_id for r in applied.loan.restructurings] == ["P-1"]
     assert sum(i.principal_due.minor_units for i in applied.installments) == outstanding - 100_000
     types = await harness.outbox_types(loan.loan_id)
-    assert types[-2:] == ["ScheduleReplaced", "LoanCured"]
+    # Classified by days past due until restructuring's floor arrives on its feed.
+    assert types[-3:] == ["ScheduleReplaced", "LoanCured", "ClassificationChanged"]
     (cured,) = await harness.outbox_payloads(loan.loan_id, m_events.LoanCured)
     assert cured.from_bucket == "M3" and cured.plan_id == "P-1"
 

@@ -13,7 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from monitoring.domain.delinquency import DelinquencyPolicy
-from monitoring.domain.loans import Installment, InstallmentState, PrepaymentRule
+from monitoring.domain.loans import (
+    Classification,
+    Installment,
+    InstallmentState,
+    PrepaymentRule,
+)
 from monitoring.domain.repayments import (
     Component,
     LedgerState,
@@ -117,6 +122,23 @@ def test_partial_payment_leaves_the_installment_overdue_and_counts_days() -> Non
     assert delinquency_of(
         state.current(), dt.date(2024, 3, 1), grace_days=3, policy=tolerant
     ).days_past_due == 0
+
+
+def test_posting_time_classification_is_no_better_than_the_floor() -> None:
+    state = state_of(schedule())
+    current = dt.date(2024, 2, 1)  # nothing due yet
+    assert delinquency_of(state.current(), current, grace_days=3).classification \
+        is Classification.NORMAL
+    floored = delinquency_of(
+        state.current(), current, grace_days=3, floor=Classification.SUBSTANDARD
+    )
+    assert (floored.days_past_due, floored.bucket, floored.classification) == (
+        0, "M0", Classification.SUBSTANDARD)
+    # Worse by days past due than the floor: the days decide (15 February + 300 days).
+    late = delinquency_of(
+        state.current(), dt.date(2024, 12, 11), grace_days=3, floor=Classification.SUBSTANDARD
+    )
+    assert (late.days_past_due, late.classification) == (300, Classification.DOUBTFUL)
 
 
 def test_early_payment_settles_the_next_installment_without_prepayment() -> None:

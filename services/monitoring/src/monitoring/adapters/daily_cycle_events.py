@@ -87,11 +87,13 @@ def change_events(row: Mapping[str, Any], business_date: dt.date) -> list[Domain
                 loan_id, business_date,
             ))
     if row["cls"] != row["old_cls"]:
+        floor = row["classification_floor"]
         events.append(_event(
             events_pb2.ClassificationChanged(
                 loan_id=loan_id, borrower_id=row["borrower_id"], business_date=day,
                 from_classification=CLASSIFICATION_TO_PROTO[Classification(row["old_cls"])],
                 to_classification=CLASSIFICATION_TO_PROTO[Classification(row["cls"])],
+                floor=CLASSIFICATION_TO_PROTO[Classification(floor)] if floor else None,
                 days_past_due=row["dpd"],
             ),
             loan_id, business_date,

@@ -16,7 +16,7 @@ from typing import Final
 
 from sqlalchemy import TextClause, text
 
-from monitoring.domain.delinquency import DelinquencyPolicy
+from monitoring.domain.delinquency import CLASSIFICATION_ORDER, DelinquencyPolicy
 
 # Hash range of a loan id: hashtext() is int4; shifted to 0..2^32-1 and scaled to K ranges.
 PARTITION_PREDICATE: Final = (
@@ -42,13 +42,33 @@ def bucket_case(policy: DelinquencyPolicy, column: str) -> str:
     return "".join(parts)
 
 
-def classification_case(policy: DelinquencyPolicy, column: str) -> str:
-    """CASE expression giving the five-category classification for days past due."""
-    parts = ["CASE"]
+# Best first, as in ``CLASSIFICATION_ORDER``: "no better than the floor" is the greater rank.
+_ORDER_ARRAY: Final = "ARRAY[{}]::text[]".format(
+    ", ".join(f"'{c.value}'" for c in CLASSIFICATION_ORDER)
+)
+
+
+def classification_case(
+    policy: DelinquencyPolicy, column: str, floor_column: str | None = None
+) -> str:
+    """SQL giving the five-category classification for days past due in ``column``, no better
+    than the classification in ``floor_column`` (NULL = no floor), as ``classify`` does."""
+    if floor_column is None:
+        parts = ["CASE"]
+        for first_day, category in policy.classification.ladder:
+            parts.append(f" WHEN {column} >= {first_day} THEN '{category.value}'")
+        parts.append(" ELSE 'NORMAL' END")
+        return "".join(parts)
+    # 1-based ranks in the order; GREATEST ignores the NULL rank of a missing floor.
+    by_days = ["CASE"]
     for first_day, category in policy.classification.ladder:
-        parts.append(f" WHEN {column} >= {first_day} THEN '{category.value}'")
-    parts.append(" ELSE 'NORMAL' END")
-    return "".join(parts)
+        rank = CLASSIFICATION_ORDER.index(category) + 1
+        by_days.append(f" WHEN {column} >= {first_day} THEN {rank}")
+    by_days.append(" ELSE 1 END")
+    return (
+        f"({_ORDER_ARRAY})[GREATEST({''.join(by_days)},"
+        f" array_position({_ORDER_ARRAY}, {floor_column}::text))]"
+    )
 
 
 def batch_bounds_sql() -> TextClause:
@@ -117,7 +137,7 @@ def batch_sql(policy: DelinquencyPolicy, business_date: dt.date) -> TextClause:
             l.version, l.schedule_version, l.grace_days, l.days_past_due AS old_dpd,
             l.bucket AS old_bucket, l.classification AS old_cls, l.status_as_of,
             l.status_as_of > :d AS fresher, l.plan_id, l.breach_days_past_due,
-            l.breach_reported_plan_id,
+            l.breach_reported_plan_id, l.classification_floor,
             LEAST(l.penalty_annual_rate, GREATEST(:rate_cap - l.current_annual_rate, 0))
               AS penalty_rate
           FROM loans l
@@ -191,7 +211,7 @@ def batch_sql(policy: DelinquencyPolicy, business_date: dt.date) -> TextClause:
         ),
         calc AS (
           SELECT c.*, {bucket_case(policy, 'c.dpd')} AS bucket,
-            {classification_case(policy, 'c.dpd')} AS cls,
+            {classification_case(policy, 'c.dpd', 'c.classification_floor')} AS cls,
             (c.plan_id IS NOT NULL AND c.breach_days_past_due IS NOT NULL
               AND c.dpd > c.breach_days_past_due
               AND c.breach_reported_plan_id IS DISTINCT FROM c.plan_id) AS breach
@@ -208,7 +228,9 @@ def batch_sql(policy: DelinquencyPolicy, business_date: dt.date) -> TextClause:
             breach_reported_plan_id =
               CASE WHEN c.breach THEN c.plan_id ELSE l.breach_reported_plan_id END
           FROM changed c
+          -- A floor set or lifted since the batch read the loan leaves it to that change.
           WHERE l.loan_id = c.loan_id AND l.version = c.version
+            AND l.classification_floor IS NOT DISTINCT FROM c.classification_floor
           RETURNING l.loan_id
         ),
         history AS (
@@ -225,7 +247,8 @@ def batch_sql(policy: DelinquencyPolicy, business_date: dt.date) -> TextClause:
           c.old_dpd, c.dpd, c.old_cls, c.cls, c.overdue_principal, c.overdue_interest,
           c.overdue_penalty, c.outstanding_principal, c.plan_id, c.breach,
           c.breach_days_past_due, c.oldest_sequence, c.schedule_version,
-          NULL::int AS sequence, NULL::date AS due_date, NULL::bigint AS amount_due,
+          c.classification_floor, NULL::int AS sequence, NULL::date AS due_date,
+          NULL::bigint AS amount_due,
           (SELECT count(*) FROM inst_upd) AS installments_updated
         FROM changed c JOIN loan_upd u ON u.loan_id = c.loan_id
         WHERE c.bucket <> c.old_bucket OR c.cls <> c.old_cls OR c.breach
@@ -233,7 +256,7 @@ def batch_sql(policy: DelinquencyPolicy, business_date: dt.date) -> TextClause:
                AND c.oldest_sequence = 1)
         UNION ALL
         SELECT 'S', s.loan_id, b.borrower_id, b.currency, NULL, NULL, NULL, NULL, NULL, NULL,
-          NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+          NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
           s.sequence, s.due_date, s.unpaid, NULL
         FROM inst s JOIN b ON b.loan_id = s.loan_id
         WHERE s.due_date IN (:d + 1, :d + 3) AND s.unpaid > 0

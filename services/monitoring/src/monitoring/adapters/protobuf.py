@@ -60,6 +60,7 @@ CLASSIFICATION_TO_PROTO = {
     Classification.DOUBTFUL: classification_pb2.LOAN_CLASSIFICATION_DOUBTFUL,
     Classification.LOSS: classification_pb2.LOAN_CLASSIFICATION_LOSS,
 }
+CLASSIFICATION_FROM_PROTO = {v: k for k, v in CLASSIFICATION_TO_PROTO.items()}
 
 
 def terms_to_proto(terms: LoanTerms) -> resources_pb2.LoanTerms:
@@ -101,6 +102,8 @@ def loan_to_proto(loan: Loan) -> resources_pb2.Loan:
         paid_installments=figures.paid_installments,
         remaining_installments=figures.remaining_installments,
     )
+    if loan.classification_floor is not None:
+        status.classification_floor = CLASSIFICATION_TO_PROTO[loan.classification_floor]
     if figures.next_due_date is not None:
         status.next_due_date.CopyFrom(date_to_proto(figures.next_due_date))
     message = resources_pb2.Loan(

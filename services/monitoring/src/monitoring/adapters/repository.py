@@ -220,4 +220,8 @@ def _loan_from_row(row: Any, loan_installments: list[Installment]) -> Loan:
         breach_days_past_due=row.breach_days_past_due,
         base_schedule_version=row.base_schedule_version,
         last_repayment_date=row.last_repayment_date,
+        classification_floor=(
+            Classification(row.classification_floor) if row.classification_floor else None
+        ),
+        classification_floor_plan_id=row.classification_floor_plan_id,
     )

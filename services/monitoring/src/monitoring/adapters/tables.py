@@ -436,3 +436,27 @@ Index(
     credit_line_actions.c.credit_line_id,
     credit_line_actions.c.id,
 )
+
+# --- classification floor from restructuring's observation period (migration 0006) ----------
+
+CLASSIFICATION_FLOORS = ("SPECIAL_MENTION", "SUBSTANDARD", "DOUBTFUL", "LOSS")
+
+# The floor (no better than) in force, the plan that set it and the business date it started;
+# all NULL when the loan has none. Every place that classifies applies it.
+loans.append_column(Column("classification_floor", String(32), nullable=True))
+loans.append_column(Column("classification_floor_plan_id", String(64), nullable=True))
+loans.append_column(Column("classification_floor_since", Date, nullable=True))
+loans.append_constraint(
+    CheckConstraint(
+        "classification_floor IS NULL OR "
+        + _one_of("classification_floor", CLASSIFICATION_FLOORS),
+        name="classification_floor_known",
+    )
+)
+loans.append_constraint(
+    CheckConstraint(
+        "(classification_floor IS NULL) = (classification_floor_plan_id IS NULL)"
+        " AND (classification_floor IS NULL) = (classification_floor_since IS NULL)",
+        name="classification_floor_with_plan",
+    )
+)

@@ -204,6 +204,11 @@ class Loan:
     base_schedule_version: int = FIRST_SCHEDULE_VERSION
     last_repayment_date: dt.date | None = None
     restructurings: tuple[LoanRestructuring, ...] = ()
+    # Set by restructuring for an observation period (migration 0006): the loan is classified
+    # no better than this, wherever it is classified, until the plan that set it lifts it;
+    # None when no floor is in force.
+    classification_floor: Classification | None = None
+    classification_floor_plan_id: str | None = None
 
     @property
     def current_installments(self) -> list[Installment]:

@@ -23,10 +23,12 @@ from typing import Final
 from monitoring.domain.delinquency import (
     DelinquencyPolicy,
     InstallmentArrears,
+    classify,
     days_past_due,
     installment_days_past_due,
 )
 from monitoring.domain.loans import (
+    Classification,
     Installment,
     InstallmentState,
     PrepaymentRule,
@@ -403,10 +405,12 @@ def replay(
 
 @dataclass(frozen=True)
 class Delinquency:
-    """Days past due and the bucket of the schedule in force as of a business date."""
+    """Days past due, the bucket and the five-category classification (no better than the
+    loan's floor) of the schedule in force as of a business date."""
 
     days_past_due: int
     bucket: str
+    classification: Classification
 
 
 def _arrears(i: Installment) -> InstallmentArrears:
@@ -421,14 +425,18 @@ def delinquency_of(
     *,
     grace_days: int,
     policy: DelinquencyPolicy = DEFAULT_POLICY,
+    floor: Classification | None = None,
 ) -> Delinquency:
     """Delinquency by the daily cycle's own rules (``domain.delinquency``), computed at
-    posting time so a cure is seen at once."""
+    posting time so a cure is seen at once; the classification is no better than ``floor``
+    (restructuring's observation period)."""
     days = days_past_due(
         [_arrears(i) for i in current], as_of,
         grace_days=grace_days, tolerance_fen=policy.tolerance_fen,
     )
-    return Delinquency(days, policy.buckets.bucket_for(days))
+    return Delinquency(
+        days, policy.buckets.bucket_for(days), classify(days, policy.classification, floor=floor)
+    )
 
 
 def with_states(

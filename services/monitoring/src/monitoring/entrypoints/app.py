@@ -20,6 +20,7 @@ from monitoring.entrypoints.inquiry_events import inquiry_consumer_worker
 from monitoring.entrypoints.loans import LoanServicer
 from monitoring.entrypoints.portfolio import PortfolioAnalyticsServicer
 from monitoring.entrypoints.repayments import RepaymentServicer
+from monitoring.entrypoints.restructuring_events import restructuring_consumer_worker
 from monitoring.service_layer.loans import LoanPolicy
 from postloan.monitoring.v1 import monitoring_pb2, monitoring_pb2_grpc
 from postloan_runtime.app import RunningService, ServiceApp
@@ -80,5 +81,10 @@ def build_app(*, policy: LoanPolicy | None = None, clock: Clock | None = None) -
         service_names=[*service_full_names(monitoring_pb2), EVENT_FEED_SERVICE],
         register=register,
         # sweep_idempotency_keys is the ready worker; idempotency_sweeper is its factory.
-        workers=[relay_worker, sweep_idempotency_keys, inquiry_consumer_worker(clock)],
+        workers=[
+            relay_worker,
+            sweep_idempotency_keys,
+            inquiry_consumer_worker(clock),
+            restructuring_consumer_worker(),
+        ],
     )

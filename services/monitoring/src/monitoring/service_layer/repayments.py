@@ -27,7 +27,7 @@ from monitoring.adapters.repository import LoanRepository
 from monitoring.adapters.tables import bucket_history, daily_cycle_runs, loans, repayments
 from monitoring.domain.delinquency import DelinquencyPolicy
 from monitoring.domain.early_warning import EarlyWarningPolicy
-from monitoring.domain.loans import Installment, Loan, LoanState, status_figures
+from monitoring.domain.loans import Classification, Installment, Loan, LoanState, status_figures
 from monitoring.domain.repayments import (
     DEFAULT_WATERFALL,
     Component,
@@ -161,8 +161,11 @@ async def settle_loan(
         (i for (v, _), i in after_rows.items() if v == state.schedule_version and i.is_current),
         key=lambda i: i.sequence,
     )
-    after = delinquency_of(current, as_of, grace_days=loan.terms.grace_days, policy=policy)
-    before = Delinquency(loan.days_past_due, loan.bucket)
+    after = delinquency_of(
+        current, as_of, grace_days=loan.terms.grace_days, policy=policy,
+        floor=loan.classification_floor,
+    )
+    before = Delinquency(loan.days_past_due, loan.bucket, loan.classification)
     paid_off = state.paid_off
     paid_off_date = state.paid_off_date if paid_off else None
     last_repayment = last_repayment_date or await conn.scalar(
@@ -176,6 +179,7 @@ async def settle_loan(
         "schedule_version": state.schedule_version,
         "days_past_due": after.days_past_due,
         "bucket": after.bucket,
+        "classification": after.classification.value,
         "status_as_of": as_of,
         "state": (LoanState.PAID_OFF if paid_off else LoanState.ACTIVE).value,
         "paid_off_date": paid_off_date,
@@ -189,6 +193,7 @@ async def settle_loan(
         schedule_version=state.schedule_version,
         days_past_due=after.days_past_due,
         bucket=after.bucket,
+        classification=after.classification,
         status_as_of=as_of,
         state=LoanState.PAID_OFF if paid_off else LoanState.ACTIVE,
         paid_off_date=paid_off_date,
@@ -220,7 +225,36 @@ async def settle_loan(
 def delinquency_events(
     settled: Settled, *, cause: int, policy: DelinquencyPolicy
 ) -> list[Message]:
-    """LoanCured (back to the current bucket) or DelinquencyChanged (any other move)."""
+    """LoanCured (back to the current bucket) or DelinquencyChanged (any other move), and
+    ClassificationChanged when the classification moved."""
+    loan, before, after = settled.loan, settled.before, settled.after
+    events = _bucket_events(settled, cause=cause, policy=policy)
+    if before.classification != after.classification:
+        events.append(classification_changed(loan, before.classification))
+    return events
+
+
+def classification_changed(
+    loan: Loan, previous: Classification, *, business_date: dt.date | None = None
+) -> events_pb2.ClassificationChanged:
+    """ClassificationChanged from ``previous`` to the loan's classification, on
+    ``business_date`` (default: the loan's status date), naming the floor in force."""
+    event = events_pb2.ClassificationChanged(
+        loan_id=loan.loan_id,
+        borrower_id=loan.borrower_id,
+        business_date=date_to_proto(business_date or loan.status_as_of),
+        from_classification=protobuf.CLASSIFICATION_TO_PROTO[previous],
+        to_classification=protobuf.CLASSIFICATION_TO_PROTO[loan.classification],
+        days_past_due=loan.days_past_due,
+    )
+    if loan.classification_floor is not None:
+        event.floor = protobuf.CLASSIFICATION_TO_PROTO[loan.classification_floor]
+    return event
+
+
+def _bucket_events(
+    settled: Settled, *, cause: int, policy: DelinquencyPolicy
+) -> list[Message]:
     loan, before, after = settled.loan, settled.before, settled.after
     if before.bucket == after.bucket:
         return []
