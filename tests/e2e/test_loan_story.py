@@ -651,6 +651,11 @@ async def test_one_borrowers_whole_story(clients: Clients) -> None:  # noqa: PLR
     assert (period.plan_id, period.floor, period.state) == (
         plan.plan_id, classification_pb2.LOAN_CLASSIFICATION_SUBSTANDARD,
         res.OBSERVATION_STATE_IN_OBSERVATION)
+    # Monitoring learns the floor from restructuring's feed: no better than substandard.
+    loan = await eventually(lambda: get_loan(c, loan_id),
+                            lambda x: x.status.classification_floor == period.floor,
+                            what="classification floor in monitoring")
+    assert loan.status.classification >= classification_pb2.LOAN_CLASSIFICATION_SUBSTANDARD
 
     # 18. The plan's installments paid: the first one, then everything left.
     first_plan = replaced[0]
