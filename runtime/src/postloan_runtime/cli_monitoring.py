@@ -110,7 +110,7 @@ def daily_cycle(
         run = last.run
         state = resources_pb2.DailyCycleRunState.Name(run.state)
         console.print(
-            f"{state}: {run.loans_total} loans, {run.loans_changed} with events, "
+            f"{state}: {run.loans_total} loans examined, {run.loans_changed} with events, "
             f"{run.events_emitted} events"
         )
         return 0 if run.state == resources_pb2.DAILY_CYCLE_RUN_STATE_COMPLETED else 1

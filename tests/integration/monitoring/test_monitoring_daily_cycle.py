@@ -166,6 +166,32 @@ async def test_two_partitions_give_what_one_gives(make_database) -> None:
         await two.dispose()
 
 
+async def test_examining_only_the_loans_a_date_can_change_gives_what_examining_all_gives(
+    make_database,
+) -> None:
+    _, candidates = await book(make_database)
+    _, everything = await book(make_database)
+    every_loan = DailyCyclePolicy(batch_size=17, examine_all_loans=True)
+    # Across a month end (Feb 29) and two weeks of March: installments fall due, age, accrue.
+    days = [BOOK_DATE + dt.timedelta(days=k) for k in range(16)]
+    try:
+        for day in days:
+            await run(candidates, day)
+            await run(everything, day, policy=every_loan)
+        async with candidates.connect() as conn:
+            examined = dict((await conn.execute(text(
+                "SELECT business_date, loans_total FROM daily_cycle_runs"))).all())
+        assert examined[dt.date(2024, 2, 29)] == LOANS  # the month-end snapshot takes all
+        # Nothing is repaid here, so the loans in arrears grow day by day; still not all.
+        assert 0 < examined[days[1]] < LOANS // 2 and examined[days[-1]] < LOANS
+        expected = await state_of(everything)
+        assert len(expected["events"]) > LOANS // 4 and len(expected["history"]) > 10
+        assert await state_of(candidates) == expected
+    finally:
+        await candidates.dispose()
+        await everything.dispose()
+
+
 async def test_killed_mid_run_and_restarted_ends_like_a_clean_run(make_database) -> None:
     _, clean = await book(make_database)
     url, crashed = await book(make_database)

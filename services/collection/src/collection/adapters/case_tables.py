@@ -7,6 +7,7 @@ and treatments are their proto enum names without the prefix (``EARLY``, ``OPEN`
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     DateTime,
@@ -284,8 +285,26 @@ pre_due_reminders = Table(
     Column("currency", String(3), nullable=False),
     Column("strategy_version_id", UUID(as_uuid=True), nullable=False),
     Column("treatments", _texts(), nullable=False),
+    # Set by the reminder worker once the outcome is final (sent, refused, expired …).
     Column("dispatched_at", _TS, nullable=True),
     Column("created_at", _TS, nullable=False),
+    # Migration 0004: what the reminder worker did (collection.domain.reminders).
+    Column("outcome", String(32), nullable=True),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("next_attempt_at", _TS, nullable=True),
+    Column("channel", String(16), nullable=True),
+    Column("check_id", UUID(as_uuid=True), nullable=True),
+    Column("attempt_id", UUID(as_uuid=True), nullable=True),
+    Column("refusal_reasons", _texts(), nullable=True),
     Index("ix_pre_due_reminders_pending", "business_date",
           postgresql_where=text("dispatched_at IS NULL")),
+    CheckConstraint(
+        "outcome IS NULL OR outcome IN "
+        "('SENT', 'REFUSED', 'DEFERRED', 'NO_CONTACT_POINT', 'EXPIRED')",
+        name="outcome_known",
+    ),
+    CheckConstraint(
+        "(dispatched_at IS NULL) = (outcome IS NULL OR outcome = 'DEFERRED')",
+        name="done_when_final",
+    ),
 )

@@ -8,6 +8,7 @@ from collection.adapters.tables import metadata
 from collection.entrypoints.case_servicers import case_servicers
 from collection.entrypoints.contacts import contact_servicers
 from collection.entrypoints.events import consumer_workers, promise_deadline_worker
+from collection.entrypoints.reminder_worker import pre_due_reminder_worker
 from postloan.collection.v1 import collection_pb2, collection_pb2_grpc
 from postloan_runtime.app import RunningService, ServiceApp
 from postloan_runtime.clock import Clock
@@ -20,8 +21,8 @@ EVENT_FEED_SERVICE = "postloan.common.v1.EventFeedService"
 
 
 def build_app(clock: Clock | None = None) -> ServiceApp:
-    """The collection service; ``clock`` (cases, strategies, assignment, promises, figures and
-    the event consumers) defaults to the system clock."""
+    """The collection service; ``clock`` (cases, strategies, assignment, promises, figures, the
+    event consumers and the pre-due reminder worker) defaults to the system clock."""
 
     def register_all(server: grpc.aio.Server, running: RunningService) -> None:
         add_servicers(
@@ -42,5 +43,6 @@ def build_app(clock: Clock | None = None) -> ServiceApp:
             sweep_idempotency_keys,
             *consumer_workers(clock),
             promise_deadline_worker(clock),
+            pre_due_reminder_worker(clock),
         ],
     )

@@ -25,6 +25,11 @@ PARTITION_PREDICATE: Final = (
 )
 
 
+# Installment-due-soon notices go out this many days before the due date (T-1 and T-3).
+DUE_SOON_DAYS: Final = (1, 3)
+_DUE_SOON_DATES: Final = ", ".join(f":d + {days}" for days in DUE_SOON_DAYS)
+
+
 def partition_predicate(alias: str) -> str:
     """SQL true for loans of partition ``:partition_index`` of ``:partition_count``."""
     return PARTITION_PREDICATE.format(alias=alias)
@@ -86,10 +91,40 @@ def batch_bounds_sql() -> TextClause:
     )
 
 
-def partition_size_sql() -> TextClause:
-    return text(
-        f"SELECT count(*) FROM loans l WHERE l.state = 'ACTIVE' AND {partition_predicate('l')}"
+def candidate_ids_sql() -> TextClause:
+    """The loans of the partition after ``:after``, in id order, that the cycle of ``:d`` can
+    change: an unpaid installment falling due (ageing) or due on a notice day (due-soon events),
+    installments in arrears (days past due, penalty, plan breaches) and loans whose stored status
+    is not plainly current (a cure, an upgrade or a lifted floor to write). For every other loan
+    the batch statement would write nothing and emit nothing, so it is not examined (tested
+    against ``DailyCyclePolicy.examine_all_loans``). Served by three partial indexes (migration
+    0007) rather than a scan of the book."""
+    return _typed(
+        f"""
+        SELECT DISTINCT c.loan_id FROM (
+          SELECT i.loan_id FROM installments i
+          WHERE i.state = 'PENDING' AND (i.due_date <= :d OR i.due_date IN ({_DUE_SOON_DATES}))
+          UNION ALL
+          SELECT i.loan_id FROM installments i WHERE i.state IN ('DUE', 'OVERDUE')
+          UNION ALL
+          SELECT l.loan_id FROM loans l
+          WHERE l.days_past_due <> 0 OR l.classification <> 'NORMAL'
+        ) c
+        -- Loans no longer active are left out by the batch statement itself.
+        WHERE c.loan_id > :after AND {partition_predicate('c')}
+        ORDER BY c.loan_id
+        """
     )
+
+
+def loans_to_examine_count_sql(*, examine_all: bool) -> TextClause:
+    """How many loans of the partition a run examines: all active ones, or the candidates."""
+    if examine_all:
+        return text(
+            "SELECT count(*) FROM loans l WHERE l.state = 'ACTIVE' AND "
+            + partition_predicate("l")
+        )
+    return text(f"SELECT count(*) FROM ({candidate_ids_sql().text}) candidates")
 
 
 def is_month_end(day: dt.date) -> bool:
@@ -106,8 +141,9 @@ def _typed(sql: str) -> TextClause:
 
 
 def batch_sql(policy: DelinquencyPolicy, business_date: dt.date) -> TextClause:
-    """The batch statement. Parameters: ``:d`` (business date), ``:ids`` (the batch's loan ids from
-    :func:`batch_bounds_sql`), ``:now``, ``:tolerance``, ``:rate_cap``, ``:fpd_days``.
+    """The batch statement. Parameters: ``:d`` (business date), ``:ids`` (the batch's loan ids
+    from :func:`candidate_ids_sql` or :func:`batch_bounds_sql`), ``:now``, ``:tolerance``,
+    ``:rate_cap``, ``:fpd_days``.
 
     Returns one row per event-worthy change (kind ``C``) and per installment due in 1 or 3 days
     (kind ``S``)."""
@@ -141,7 +177,7 @@ def batch_sql(policy: DelinquencyPolicy, business_date: dt.date) -> TextClause:
             LEAST(l.penalty_annual_rate, GREATEST(:rate_cap - l.current_annual_rate, 0))
               AS penalty_rate
           FROM loans l
-          -- The ids chosen by batch_bounds_sql (an array gives the planner the true size).
+          -- The batch's ids (an array gives the planner the true size).
           WHERE l.loan_id = ANY(CAST(:ids AS text[])) AND l.state = 'ACTIVE'
         ),
         inst AS MATERIALIZED (
@@ -259,7 +295,7 @@ def batch_sql(policy: DelinquencyPolicy, business_date: dt.date) -> TextClause:
           NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
           s.sequence, s.due_date, s.unpaid, NULL
         FROM inst s JOIN b ON b.loan_id = s.loan_id
-        WHERE s.due_date IN (:d + 1, :d + 3) AND s.unpaid > 0
+        WHERE s.due_date IN ({_DUE_SOON_DATES}) AND s.unpaid > 0
         ORDER BY 2, 1
         """
     )

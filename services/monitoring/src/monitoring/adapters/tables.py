@@ -459,4 +459,21 @@ loans.append_constraint(
         " AND (classification_floor IS NULL) = (classification_floor_since IS NULL)",
         name="classification_floor_with_plan",
     )
+
+# --- what the daily cycle examines (migration 0007) -------------------------------------------
+
+# The daily cycle examines only the loans a business date can change (see
+# ``daily_cycle_sql.candidate_ids_sql``); these partial indexes find them without a scan of the
+# book: installments reaching their due date, installments in arrears, loans not plainly current.
+Index(
+    "ix_installments_pending_due_date", installments.c.due_date,
+    postgresql_where=installments.c.state == "PENDING",
+)
+Index(
+    "ix_installments_in_arrears_loan_id", installments.c.loan_id,
+    postgresql_where=installments.c.state.in_(("DUE", "OVERDUE")),
+)
+Index(
+    "ix_loans_not_current", loans.c.loan_id,
+    postgresql_where=(loans.c.days_past_due != 0) | (loans.c.classification != "NORMAL"),
 )

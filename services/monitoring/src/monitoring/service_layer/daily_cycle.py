@@ -6,11 +6,14 @@ Shape of a run:
    connection.
 2. The run row (``daily_cycle_runs``) is created or resumed; order of business dates and the
    partition count are checked.
-3. Batches of up to ``batch_size`` loans (a loan-id range of the partition, after the run's
-   cursor): ONE set-based statement accrues penalty, ages installments, recomputes days past
-   due, bucket and classification, writes loans, installments, bucket history and month-end
-   buckets, and returns what changed; the events (built in Python for the whole batch), the
-   alerts and the run's new cursor are written in the SAME transaction. A crash loses at most
+3. The loans the date can change (``daily_cycle_sql.candidate_ids_sql``: an installment
+   falling due or noticed, arrears, a status that is not plainly current; every loan on a month
+   end, for the month-end snapshot, or when the policy says so) are taken in id order after the
+   run's cursor, in batches of up to ``batch_size``: ONE set-based statement accrues penalty,
+   ages installments, recomputes days past due, bucket and classification, writes loans,
+   installments, bucket history and month-end buckets, and returns what changed; the events
+   (built in Python for the whole batch), the alerts and the run's new cursor are written in
+   the SAME transaction. A crash loses at most
    the batch in flight, which the next run redoes; a completed batch is never redone.
 4. The run is marked COMPLETED; a repeat of a completed date changes and emits nothing.
 
@@ -53,6 +56,9 @@ class DailyCyclePolicy:
         default_factory=early_warning.EarlyWarningPolicy
     )
     batch_size: int = DEFAULT_BATCH_SIZE
+    # Examine every active loan, not only those the date can change: the same outcome, slower;
+    # for checking that claim and for a sweep after an unusual repair of stored statuses.
+    examine_all_loans: bool = False
 
 
 @dataclass(frozen=True)
@@ -151,6 +157,7 @@ async def _start_or_resume(
     partition_index: int,
     partition_count: int,
     now: dt.datetime,
+    examine_all: bool,
 ) -> RunRecord:
     async with conn.begin():
         # One run-table writer at a time while the order is checked.
@@ -176,10 +183,12 @@ async def _start_or_resume(
         ):
             return mine
         check_can_run(day, partition_count, existing, latest_other, unfinished)
-        params = {"pi": partition_index, "partition_index": partition_index,
+        params = {"pi": partition_index, "partition_index": partition_index, "after": "",
                   "partition_count": partition_count, "d": day, "now": now}
         if mine is None:
-            total = await conn.scalar(sql.partition_size_sql(), params)
+            total = await conn.scalar(
+                sql.loans_to_examine_count_sql(examine_all=examine_all), params
+            )
             await conn.execute(
                 text("INSERT INTO daily_cycle_runs (business_date, partition_index, "
                      "partition_count, state, loans_total, started_at, updated_at) "
@@ -197,27 +206,54 @@ async def _start_or_resume(
         return run
 
 
-async def _run_batch(
+def _examines_all(policy: DailyCyclePolicy, day: dt.date) -> bool:
+    # A month end writes every loan's month-end bucket, changed or not.
+    return policy.examine_all_loans or sql.is_month_end(day)
+
+
+async def _batches(
     conn: AsyncConnection,
     policy: DailyCyclePolicy,
     day: dt.date,
     partition_index: int,
     partition_count: int,
     after: str,
-    now: dt.datetime,
-) -> tuple[str, int, int, int] | None:
-    """One batch in one transaction; (new cursor, loans, loans changed, events) or None when
-    the partition has no loans left after ``after``."""
-    base = {"after": after, "partition_index": partition_index,
-            "partition_count": partition_count, "batch_size": policy.batch_size}
-    async with conn.begin():
-        bounds = (await conn.execute(sql.batch_bounds_sql(), base)).one()
+) -> AsyncIterator[list[str]]:
+    """The loans to examine after ``after``, in id order, a batch at a time. Each read is
+    committed before the batch runs in its own transaction."""
+    params: dict[str, Any] = {"after": after, "partition_index": partition_index,
+                              "partition_count": partition_count, "d": day,
+                              "batch_size": policy.batch_size}
+    if not _examines_all(policy, day):
+        ids = list((await conn.execute(sql.candidate_ids_sql(), params)).scalars())
+        await conn.commit()
+        for start in range(0, len(ids), policy.batch_size):
+            yield ids[start:start + policy.batch_size]
+        return
+    while True:
+        bounds = (await conn.execute(sql.batch_bounds_sql(), params)).one()
+        await conn.commit()
         if not bounds.n:
-            return None
+            return
+        yield list(bounds.ids)
+        params["after"] = bounds.upto
+
+
+async def _run_batch(
+    conn: AsyncConnection,
+    policy: DailyCyclePolicy,
+    day: dt.date,
+    partition_index: int,
+    ids: list[str],
+    now: dt.datetime,
+) -> tuple[int, int]:
+    """The batch ``ids`` (ascending) in one transaction, the run's cursor moved to its last id;
+    (loans changed, events)."""
+    async with conn.begin():
         delinquency = policy.delinquency
         rows = (await conn.execute(
             sql.batch_sql(delinquency, day),
-            {"ids": list(bounds.ids), "d": day, "now": now,
+            {"ids": ids, "d": day, "now": now,
              "tolerance": delinquency.tolerance_fen, "rate_cap": delinquency.rate_cap,
              "fpd_days": policy.early_warning.first_payment_default_days},
         )).mappings().all()
@@ -244,10 +280,10 @@ async def _run_batch(
                  "events_emitted = events_emitted + :events, updated_at = :now, "
                  "last_completed_phase = 0 "
                  "WHERE business_date = :d AND partition_index = :pi"),
-            {"upto": bounds.upto, "n": bounds.n, "changed": changed, "events": len(events),
+            {"upto": ids[-1], "n": len(ids), "changed": changed, "events": len(events),
              "now": now, "d": day, "pi": partition_index},
         )
-    return bounds.upto, bounds.n, changed, len(events)
+    return changed, len(events)
 
 
 async def run_daily_cycle(
@@ -297,7 +333,9 @@ async def _run_locked(
     policy: DailyCyclePolicy,
 ) -> AsyncIterator[Progress]:
     async with engine.connect() as conn:
-        run = await _start_or_resume(conn, day, partition_index, partition_count, clock.now())
+        run = await _start_or_resume(
+            conn, day, partition_index, partition_count, clock.now(), _examines_all(policy, day)
+        )
         if run.state is RunState.COMPLETED:
             yield Progress(run, Phase.EVENTS, run.loans_done, run.loans_total)
             return
@@ -305,14 +343,11 @@ async def _run_locked(
         done, total = run.loans_done, max(run.loans_total, run.loans_done)
         yield Progress(run, Phase.DELINQUENCY, done, total)
         try:
-            while True:
-                result = await _run_batch(
-                    conn, policy, day, partition_index, partition_count, cursor, clock.now()
-                )
-                if result is None:
-                    break
-                cursor, n, _, _ = result
-                done += n
+            async for ids in _batches(
+                conn, policy, day, partition_index, partition_count, cursor
+            ):
+                await _run_batch(conn, policy, day, partition_index, ids, clock.now())
+                done += len(ids)
                 total = max(total, done)
                 run = await _get_run(conn, day, partition_index)  # type: ignore[assignment]
                 await conn.commit()
