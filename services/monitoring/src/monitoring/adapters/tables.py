@@ -459,6 +459,7 @@ loans.append_constraint(
         " AND (classification_floor IS NULL) = (classification_floor_since IS NULL)",
         name="classification_floor_with_plan",
     )
+)
 
 # --- what the daily cycle examines (migration 0007) -------------------------------------------
 
