@@ -12,6 +12,7 @@ the NPL ratio then classify no better than the floor; lifting it classifies by d
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import datetime as dt
 import uuid
@@ -42,6 +43,7 @@ from postloan_runtime.db import create_engine
 from postloan_runtime.events.consumer import EventConsumer
 from postloan_runtime.events.outbox import DomainEventRecord, append_events
 from postloan_runtime.events.relay import relay_worker
+from postloan_runtime.suite import unused_port
 from postloan_runtime.telemetry import TelemetryHandle
 from postloan_runtime.testing.service import ServiceUnderTest, service_under_test
 from restructuring.entrypoints.app import build_app as build_restructuring
@@ -88,9 +90,9 @@ class Floors:
         async for _ in run_daily_cycle(self.monitoring.engine, day, 0, 1, clock=self.clock):
             pass
 
-    async def applied(self, count: int) -> None:
+    async def applied(self, count: int, timeout: float = 10.0) -> None:
         """Wait until monitoring's consumer has applied ``count`` restructuring events."""
-        for _ in range(200):
+        for _ in range(int(timeout / 0.05)):
             async with self.monitoring.engine.connect() as conn:
                 position = await conn.scalar(text(
                     "SELECT position FROM consumer_positions WHERE producer = 'restructuring'"))
@@ -108,6 +110,40 @@ class Floors:
         return [m_events.ClassificationChanged.FromString(r.payload) for r in rows]
 
 
+@contextlib.asynccontextmanager
+async def restructuring_service(make_database, keys_dir: Path, telemetry: TelemetryHandle,
+                                clock: ManualClock, port: int = 0):
+    async with service_under_test(
+        "restructuring", lambda: build_restructuring(clock=clock), make_database=make_database,
+        keys_dir=keys_dir, telemetry=telemetry, workers=[relay_worker], grpc_port=port,
+    ) as restructuring:
+        yield restructuring
+
+
+@contextlib.asynccontextmanager
+async def monitoring_service(make_database, keys_dir: Path, telemetry: TelemetryHandle,
+                             clock: ManualClock):
+    """Monitoring with its production consumer of restructuring's feed: the peer address
+    (``POSTLOAN_RESTRUCTURING_ADDRESS``) and its own service identity from the environment."""
+    async with service_under_test(
+        "monitoring", lambda: build_monitoring(clock=clock), make_database=make_database,
+        keys_dir=keys_dir, telemetry=telemetry, workers=[restructuring_consumer_worker()],
+    ) as monitoring:
+        yield monitoring
+
+
+def floors_of(monitoring: ServiceUnderTest, restructuring: ServiceUnderTest | None,
+              clock: ManualClock) -> Floors:
+    return Floors(
+        monitoring=monitoring, restructuring=restructuring,  # type: ignore[arg-type]
+        loans=monitoring_pb2_grpc.LoanServiceStub(monitoring.channel),
+        repayments=monitoring_pb2_grpc.RepaymentServiceStub(monitoring.channel),
+        analytics=monitoring_pb2_grpc.PortfolioAnalyticsServiceStub(monitoring.channel),
+        clock=clock,
+        metadata=monitoring.metadata("lending_frontend", "risk_manager"),
+    )
+
+
 @pytest.fixture
 async def floors(
     make_database: Callable[[str], Awaitable[str]],
@@ -117,26 +153,12 @@ async def floors(
 ) -> AsyncIterator[Floors]:
     monkeypatch.setenv("POSTLOAN_KEYS_DIR", str(monitoring_keys_dir))
     clock = ManualClock.at_business_date(TODAY)
-    async with service_under_test(
-        "restructuring", lambda: build_restructuring(clock=clock), make_database=make_database,
-        keys_dir=monitoring_keys_dir, telemetry=monitoring_telemetry, workers=[relay_worker],
-    ) as restructuring:
-        # Production wiring: monitoring finds restructuring's feed at its peer address and
-        # subscribes with its own service identity.
+    async with restructuring_service(make_database, monitoring_keys_dir, monitoring_telemetry,
+                                     clock) as restructuring:
         monkeypatch.setenv("POSTLOAN_RESTRUCTURING_ADDRESS", restructuring.address)
-        async with service_under_test(
-            "monitoring", lambda: build_monitoring(clock=clock), make_database=make_database,
-            keys_dir=monitoring_keys_dir, telemetry=monitoring_telemetry,
-            workers=[restructuring_consumer_worker()],
-        ) as monitoring:
-            yield Floors(
-                monitoring=monitoring, restructuring=restructuring,
-                loans=monitoring_pb2_grpc.LoanServiceStub(monitoring.channel),
-                repayments=monitoring_pb2_grpc.RepaymentServiceStub(monitoring.channel),
-                analytics=monitoring_pb2_grpc.PortfolioAnalyticsServiceStub(monitoring.channel),
-                clock=clock,
-                metadata=monitoring.metadata("lending_frontend", "risk_manager"),
-            )
+        async with monitoring_service(make_database, monitoring_keys_dir, monitoring_telemetry,
+                                      clock) as monitoring:
+            yield floors_of(monitoring, restructuring, clock)
 
 
 def floor_set(loan_id: str, plan_id: str, on: dt.date) -> r_events.LoanClassificationFloorSet:
@@ -247,6 +269,31 @@ async def test_the_same_floor_event_applied_twice_changes_nothing(floors: Floors
     assert await consumer.apply(again) is True
     assert len(await floors.classification_changes("L-once")) == 1
     assert (await floors.status("L-once")).classification == SUBSTANDARD
+
+
+async def test_monitoring_serves_while_restructuring_is_down_and_catches_up_later(
+    make_database, monitoring_keys_dir: Path, monitoring_telemetry: TelemetryHandle,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Monitoring and restructuring read each other's feeds; neither start waits for the
+    other. Monitoring starts with nobody at restructuring's address, serves, and its consumer
+    applies the floor once restructuring comes up there."""
+    monkeypatch.setenv("POSTLOAN_KEYS_DIR", str(monitoring_keys_dir))
+    port = unused_port()
+    monkeypatch.setenv("POSTLOAN_RESTRUCTURING_ADDRESS", f"127.0.0.1:{port}")
+    clock = ManualClock.at_business_date(TODAY)
+    async with monitoring_service(make_database, monitoring_keys_dir, monitoring_telemetry,
+                                  clock) as monitoring:
+        floors = floors_of(monitoring, None, clock)
+        await floors.register("L-later", dt.date(2023, 12, 20), 20)
+        await asyncio.sleep(1.0)  # the consumer has failed to subscribe a few times by now
+        assert (await floors.status("L-later")).classification == cls.LOAN_CLASSIFICATION_NORMAL
+        async with restructuring_service(make_database, monitoring_keys_dir,
+                                         monitoring_telemetry, clock, port) as restructuring:
+            floors.restructuring = restructuring
+            await floors.publish(floor_set("L-later", "P-1", TODAY))
+            await floors.applied(1, timeout=20.0)  # backoff is at most 5 s between attempts
+            assert (await floors.status("L-later")).classification == SUBSTANDARD
 
 
 async def test_the_daily_cycle_sql_classifies_as_the_domain_does(make_database) -> None:

@@ -55,12 +55,14 @@ async def service_under_test(
     telemetry: TelemetryHandle,
     with_workers: bool = False,
     workers: Sequence[object] | None = None,
+    grpc_port: int = 0,
 ) -> AsyncIterator[ServiceUnderTest]:
     """Migrate a new database for ``package``, serve ``build_app()`` on it and yield.
 
     Background workers are off unless ``with_workers`` (or an explicit ``workers`` list), so a
     test can move the outbox itself with ``relay_once`` and count rows without a race.
     Set ``POSTLOAN_KEYS_DIR`` (e.g. with monkeypatch) if the app itself reads keys (peers).
+    ``grpc_port`` 0 lets the OS choose; a fixed one lets a peer be told the address first.
     """
     url = await make_database(package)
     await asyncio.to_thread(upgrade_head, package, url)
@@ -74,7 +76,7 @@ async def service_under_test(
         name=SERVICES[package][0],
         database_url=url,
         grpc_host="127.0.0.1",
-        grpc_port=0,
+        grpc_port=grpc_port,
         shutdown_grace_seconds=1.0,
     )
     verifier = TokenVerifier.from_jwks_file(keys_dir / "trusted.jwks.json")
