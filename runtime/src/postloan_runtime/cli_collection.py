@@ -42,6 +42,7 @@ def collection_report(
     from postloan.collection.v1 import resources_pb2 as r
     from postloan.common.v1 import money_pb2
     from postloan_runtime.config import peer_address
+    from postloan_runtime.money import fen_to_yuan
 
     start, end = _date(from_date), _date(to_date)
     if not token:
@@ -85,8 +86,8 @@ def collection_report(
             s.strategy_label, r.StrategyArm.Name(s.arm).removeprefix("STRATEGY_ARM_").lower(),
             str(s.cases), s.contact_rate.value, s.right_party_contact_rate.value,
             s.promise_rate.value, s.kept_promise_rate.value,
-            f"{s.overdue_at_opening.minor_units / 100:,.2f}",
-            f"{s.recovered.minor_units / 100:,.2f}", s.recovery_rate.value,
+            f"{fen_to_yuan(s.overdue_at_opening.minor_units):,.2f}",
+            f"{fen_to_yuan(s.recovered.minor_units):,.2f}", s.recovery_rate.value,
             str(s.refused_contacts),
         )
     console.print(table)

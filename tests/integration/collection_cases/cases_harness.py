@@ -57,6 +57,7 @@ class Harness:
     metadata: tuple[tuple[str, str], ...]
     monitoring: Producer
     restructuring: Producer
+    address: str = ""  # the server's host:port (for clients other than ``channel``)
 
     @property
     def cases(self) -> collection_pb2_grpc.CaseServiceStub:

@@ -93,7 +93,7 @@ async def harness(
             yield Harness(
                 channel=channel, clock=clock, engine=engine, keys_dir=cases_keys_dir,
                 metadata=bearer(token_for(cases_keys_dir, ROLES, subject="sup-1")),
-                monitoring=monitoring, restructuring=restructuring,
+                monitoring=monitoring, restructuring=restructuring, address=server.address,
             )
     finally:
         await server.stop(grace=0)

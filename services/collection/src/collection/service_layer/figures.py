@@ -121,7 +121,9 @@ def _figures_sql(with_contacts: bool) -> str:
     ), refusals AS ({refused}
     ), promised AS (
         SELECT p.case_id,
-               count(*) FILTER (WHERE p.made_at::date BETWEEN :from_date AND :to_date) AS made,
+               -- made_at is an instant: the range's bounds in the business zone, not
+               -- made_at::date (the session's zone, UTC on most servers)
+               count(*) FILTER (WHERE p.made_at >= :start AND p.made_at < :end) AS made,
                count(*) FILTER (WHERE p.state = 'KEPT'
                                 AND p.resolved_on BETWEEN :from_date AND :to_date) AS kept,
                count(*) FILTER (WHERE p.state IN ('KEPT', 'BROKEN')
