@@ -8,6 +8,7 @@ or any other failure: try again later)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import uuid
 from dataclasses import dataclass
@@ -87,6 +88,10 @@ def _unpaid(i: monitoring_resources.Installment) -> LoanInstallment:
     )
 
 
+# Reads of a loan and its schedule until both show the same loan version.
+_CONSISTENT_READ_ATTEMPTS: Final = 3
+
+
 class MonitoringClient:
     """LoanService calls restructuring makes."""
 
@@ -94,22 +99,31 @@ class MonitoringClient:
         self._stub = monitoring_pb2_grpc.LoanServiceStub(channel)
 
     async def read_loan(self, loan_id: str) -> LoanSnapshot:
-        """The loan and its schedule in force; NotFound when monitoring does not know it,
-        Unavailable when monitoring cannot be reached."""
-        try:
-            loan = (
-                await self._stub.GetLoan(
-                    monitoring_pb2.GetLoanRequest(loan_id=loan_id), timeout=CALL_TIMEOUT_SECONDS
+        """The loan and its schedule in force, read at the same loan version; NotFound when
+        monitoring does not know it, Unavailable when monitoring cannot be reached."""
+        # Both reads at once (a quote waits on them); a posting between the two shows as
+        # different versions, and the pair is read again.
+        for _ in range(_CONSISTENT_READ_ATTEMPTS):
+            try:
+                loan_response, schedule = await asyncio.gather(
+                    self._stub.GetLoan(
+                        monitoring_pb2.GetLoanRequest(loan_id=loan_id),
+                        timeout=CALL_TIMEOUT_SECONDS,
+                    ),
+                    self._stub.GetLoanSchedule(
+                        monitoring_pb2.GetLoanScheduleRequest(loan_id=loan_id),
+                        timeout=CALL_TIMEOUT_SECONDS,
+                    ),
                 )
-            ).loan
-            schedule = await self._stub.GetLoanSchedule(
-                monitoring_pb2.GetLoanScheduleRequest(loan_id=loan_id),
-                timeout=CALL_TIMEOUT_SECONDS,
-            )
-        except grpc.aio.AioRpcError as error:
-            if error.code() is grpc.StatusCode.NOT_FOUND:
-                raise NotFound("loan", loan_id) from None
-            raise Unavailable("monitoring") from None
+            except grpc.aio.AioRpcError as error:
+                if error.code() is grpc.StatusCode.NOT_FOUND:
+                    raise NotFound("loan", loan_id) from None
+                raise Unavailable("monitoring") from None
+            if loan_response.loan.version == schedule.loan_version:
+                break
+        else:
+            raise Unavailable("monitoring")
+        loan = loan_response.loan
         status = loan.status
         return LoanSnapshot(
             loan_id=loan.loan_id,
