@@ -142,7 +142,7 @@ async def _claim(conn: AsyncConnection, now: dt.datetime, limit: int) -> list[Ro
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    return list(result.mappings())
+    return [dict(r) for r in result.mappings()]
 
 
 async def _send_one(
