@@ -16,6 +16,14 @@ from postloan_runtime.telemetry import TelemetryHandle
 from postloan_runtime.testing.databases import test_server, unique_database_name
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--fault-trials", type=int, default=None,
+        help="trials of the fault campaign (tests/faults; default 20 or "
+             "$POSTLOAN_FAULT_TRIALS)",
+    )
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> PostgresServer:
     return test_server()

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import shutil
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,9 +20,12 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import grpc
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from postloan.collection.v1 import collection_pb2_grpc
+from postloan.credit_inquiry.v1 import credit_inquiry_pb2 as ci
 from postloan.credit_inquiry.v1 import credit_inquiry_pb2_grpc
+from postloan.credit_inquiry.v1 import resources_pb2 as cir
 from postloan.monitoring.v1 import monitoring_pb2_grpc
 from postloan.restructuring.v1 import restructuring_pb2_grpc
 from postloan.simulators.v1 import bureau_pb2_grpc
@@ -32,6 +36,14 @@ from postloan_runtime.testing.auth import bearer, token_for
 from postloan_runtime.testing.otlp import OtlpReceiver
 
 T = TypeVar("T")
+
+# Channel arguments for tests that restart services: a restarted server is found again within
+# a second (the default reconnect backoff grows to two minutes).
+FAST_RECONNECT = (
+    ("grpc.initial_reconnect_backoff_ms", 100),
+    ("grpc.min_reconnect_backoff_ms", 100),
+    ("grpc.max_reconnect_backoff_ms", 1000),
+)
 
 # Wall-clock zones across the UTC offsets, real places first; the story picks one where it is
 # daytime now so quiet hours (CN: 22:00-08:00 local) never decide a contact check.
@@ -84,16 +96,40 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+def timestamp(instant: dt.datetime) -> Timestamp:
+    stamp = Timestamp()
+    stamp.FromDatetime(instant.astimezone(dt.UTC).replace(tzinfo=None))
+    return stamp
+
+
+def consent_request(borrower_id: str, purposes: Sequence[int],
+                    sections: Sequence[int] = (cir.REPORT_SECTION_BASIC_INFO,),
+                    ) -> ci.GrantConsentRequest:
+    """A consent signed two minutes ago, valid from a minute ago for a year."""
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return ci.GrantConsentRequest(
+        request_id=new_id(), borrower_id=borrower_id, purposes=purposes, sections=sections,
+        channel=cir.CONSENT_CHANNEL_MOBILE_APP,
+        evidence=cir.ConsentEvidence(
+            document_sha256=hashlib.sha256(b"signed authorization").hexdigest(),
+            signed_at=timestamp(now - dt.timedelta(minutes=2)),
+            signer_verification_reference="ekyc:e2e-consent"),
+        valid_from=timestamp(now - dt.timedelta(minutes=1)),
+        valid_until=timestamp(now + dt.timedelta(days=365)))
+
+
 @dataclass
 class Clients:
     """Stubs of every service of a running suite, and tokens for people by role."""
 
     suite: Suite
     channels: list[grpc.aio.Channel]
+    # gRPC channel arguments, e.g. a short reconnect backoff for tests that restart services.
+    options: Sequence[tuple[str, Any]] = ()
 
     def __post_init__(self) -> None:
         def channel(address: str) -> grpc.aio.Channel:
-            opened = grpc.aio.insecure_channel(address)
+            opened = grpc.aio.insecure_channel(address, options=list(self.options))
             self.channels.append(opened)
             return opened
 
@@ -131,8 +167,9 @@ class Clients:
 
 
 @asynccontextmanager
-async def clients_of(suite: Suite) -> AsyncIterator[Clients]:
-    clients = Clients(suite, [])
+async def clients_of(suite: Suite,
+                     options: Sequence[tuple[str, Any]] = ()) -> AsyncIterator[Clients]:
+    clients = Clients(suite, [], options)
     try:
         yield clients
     finally:
@@ -140,27 +177,37 @@ async def clients_of(suite: Suite) -> AsyncIterator[Clients]:
 
 
 @asynccontextmanager
-async def traced_suite(pg_server: PostgresServer) -> AsyncIterator[tuple[Suite, OtlpReceiver]]:
+async def suite_of_processes(pg_server: PostgresServer, prefix: str,
+                             extra_env: dict[str, str] | None = None) -> AsyncIterator[Suite]:
     """The four services, the simulators and the SMTP sink as separate processes on their own
-    databases (as the shared e2e suite), exporting their spans to an OTLP receiver running on
-    this event loop."""
-    receiver = await OtlpReceiver().start()
-    state_dir = Path(tempfile.mkdtemp(prefix="postloan-e2e-story-"))
+    databases (named ``<prefix>_<8 hex>_<package>``, dropped afterwards)."""
+    state_dir = Path(tempfile.mkdtemp(prefix=f"postloan-{prefix}-"))
     running = Suite(
         state_dir=state_dir,
         pg_url=pg_server.admin_url,
-        database_prefix=f"e2e_story_{uuid.uuid4().hex[:8]}",
+        database_prefix=f"{prefix}_{uuid.uuid4().hex[:8]}",
         free_ports=True,
-        extra_env={"POSTLOAN_SHUTDOWN_GRACE_SECONDS": "3", **receiver.env()},
+        extra_env={"POSTLOAN_SHUTDOWN_GRACE_SECONDS": "3", **(extra_env or {})},
     )
     try:
         await running.start(timeout=120)
-        yield running, receiver
+        yield running
     finally:
         running.pg = None  # the test server outlives the suite; only the processes stop here
-        # Stopping waits for the processes, which flush spans to the receiver on this loop.
+        # Stopping waits for the processes (which flush their spans, if they export any).
         await asyncio.to_thread(running.stop, 15)
-        await receiver.stop()
         for package in running.services:
             await pg_server.drop_database(f"{running.database_prefix}_{package}")
         shutil.rmtree(state_dir, ignore_errors=True)
+
+
+@asynccontextmanager
+async def traced_suite(pg_server: PostgresServer) -> AsyncIterator[tuple[Suite, OtlpReceiver]]:
+    """A suite of processes (as the shared e2e suite) exporting their spans to an OTLP
+    receiver running on this event loop."""
+    receiver = await OtlpReceiver().start()
+    try:
+        async with suite_of_processes(pg_server, "e2e_story", receiver.env()) as running:
+            yield running, receiver
+    finally:
+        await receiver.stop()
