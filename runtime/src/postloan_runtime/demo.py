@@ -11,8 +11,9 @@ replayed day by day on its own dates, so promises lapse and plans break on their
 would in production. In the order the services see it:
 
 1. **Setup** (the day before the history): consent → identity check against the bureau
-   simulator → pre-loan inquiry (about 3% of ID numbers have no bureau file: declined), contact
-   point, time zone; a first empty daily cycle well before every loan anchors monitoring's
+   simulator → pre-loan inquiry (about 3% of ID numbers have no bureau file: declined); collection
+   gets the contact point and time zone when the borrower's first case is worked; a first empty
+   daily cycle well before every loan anchors monitoring's
    business calendar; the loans disbursed before the history (one of the three repayment
    methods) and their repayments up to then.
 2. **Each calendar day** of ``days`` business days ending the last business day before today,
@@ -84,8 +85,9 @@ CALENDAR = BusinessCalendar()
 DEFAULT_BORROWERS = 300
 DEFAULT_DAYS = 120
 DEFAULT_CONCURRENCY = 24
-# Loans are disbursed at most this many days before the history starts.
-MAX_SEASONING_DAYS = 200
+# Loans are disbursed at most this many days before the history starts (each month of seasoning
+# is one more repayment per loan to post before the history: most of the setup's time).
+MAX_SEASONING_DAYS = 100
 
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 _METHODS = (
@@ -141,6 +143,7 @@ class Borrower:
     loan_id: str = ""
     installments: list[tuple[int, dt.date, int]] = dataclasses.field(default_factory=list)
     night_zone: bool = False
+    zone: str = ""
     disbursed: dt.date | None = None
     # Under an activated restructuring plan: the original repayment behaviour stops and the
     # plan's schedule is paid (or, for the plan breakers, not).
@@ -449,12 +452,21 @@ class Demo:
             self.schedule: dict[dt.date, list[tuple[Borrower, Any]]] = defaultdict(list)
             for b in seasoned:
                 self._plan_payments(b, first, last)
-            before = sorted(d for d in self.schedule if d < first)
+            # Before the history no cycle runs between the days (each posting is evaluated as
+            # of its own date): loans go concurrently, each loan's payments in date order.
+            by_loan: dict[str, list[tuple[Borrower, dt.date, Any]]] = defaultdict(list)
+            for day in sorted(d for d in self.schedule if d < first):
+                for b, kind in self.schedule.pop(day):
+                    by_loan[b.loan_id].append((b, day, kind))
             task = progress.add_task("repayments before the history",
-                                     total=sum(len(self.schedule[d]) for d in before))
-            for day in before:
-                await self.gather([self._pay(b, day, kind) for b, kind in self.schedule[day]],
-                                  progress, task)
+                                     total=sum(len(p) for p in by_loan.values()))
+
+            async def pay_in_order(payments: list[tuple[Borrower, dt.date, Any]]) -> None:
+                for b, day, kind in payments:
+                    await self._pay(b, day, kind)
+                    progress.advance(task)
+
+            await self.gather([pay_in_order(p) for p in by_loan.values()])
 
         with Progress(TextColumn("[bold]{task.description:<40}"), BarColumn(),
                       MofNCompleteColumn(), TimeElapsedColumn(), console=self.console,
@@ -477,22 +489,45 @@ class Demo:
         """One calendar day on the suite's clock: loans disbursed, repayments, collectors'
         calls and restructurings on business days, then the daily cycle."""
         self.time.move_to(day)
-        with self.phase("repayments"):
-            new = [b for b in self.active if b.disbursed == day]
-            await self.gather([self._register(b) for b in new])
-            for b in new:
-                self._plan_payments(b, self.dates[0], self.dates[-1])
-            due = [(b, kind) for b, kind in self.schedule.pop(day, []) if not b.restructured]
-            due += self.extra_payments.pop(day, [])
-            await self.gather([self._pay(b, day, kind) for b, kind in due])
-        if CALENDAR.is_business_day(day):
-            with self.phase("collection"):
-                await self._assign_open_cases()
-                open_cases = await self._list_cases([cor.CASE_STATE_OPEN])
-                await self._collectors_call(day, open_cases)
+        business_day = CALENDAR.is_business_day(day)
+
+        async def repayments() -> None:
+            with self.phase("repayments"):
+                new = [b for b in self.active if b.disbursed == day]
+                await self.gather([self._register(b) for b in new])
+                for b in new:
+                    self._plan_payments(b, self.dates[0], self.dates[-1])
+                due = [(b, kind) for b, kind in self.schedule.pop(day, [])
+                       if not b.restructured]
+                due += self.extra_payments.pop(day, [])
+                await self.gather([self._pay(b, day, kind) for b, kind in due])
+
+        async def restructuring(open_cases: list[cor.Case]) -> None:
             if day in self.plan_days:
                 with self.phase("restructuring"):
                     await self._restructure_some(day, open_cases)
+
+        async def collectors(called: list[cor.Case]) -> None:
+            with self.phase("collection"):
+                await self.gather([self._work_case(c, self.by_borrower[c.borrower_id], day)
+                                   for c in called])
+
+        async def collection() -> None:
+            with self.phase("collection"):
+                await self._assign_open_cases()
+                open_cases = await self._list_cases([cor.CASE_STATE_OPEN])
+            called = self._cases_to_call(day, open_cases)
+            ids = {c.case_id for c in called}
+            await asyncio.gather(collectors(called), restructuring(
+                [c for c in open_cases if c.case_id not in ids]))
+
+        # The day's payments, the collectors' calls and the restructuring desk do not wait for
+        # each other (as at a lender); each phase's time counts while it runs, so they overlap
+        # in the figures. The daily cycle runs once all are done.
+        if business_day:
+            await asyncio.gather(repayments(), collection())
+        else:
+            await repayments()
         if cycle:
             with self.phase("daily cycles"):
                 await self._run_cycle(day)
@@ -539,16 +574,21 @@ class Demo:
             request_id=_rid(), borrower_id=b.borrower_id,
             purpose=cir.CONSENT_PURPOSE_PRE_LOAN_APPROVAL, consent_id=b.consent_id), fe)).inquiry
         b.score = inquiry.score.score
+        day_zones, night_zones = self._zones
+        b.night_zone = bool(night_zones) and b.rng.random() < 0.12
+        b.zone = b.rng.choice(night_zones if b.night_zone else day_zones)
+
+    async def _hand_over_contact_point(self, b: Borrower) -> None:
+        """The frontend gives collection the debtor's mobile and time zone when the first case
+        opens (not at onboarding: most borrowers never need collection's contact data)."""
+        fe = self.as_("lending_frontend", "demo-frontend")
         point = (await self.call(self.debtors.RegisterContactPoint, co.RegisterContactPointRequest(
             request_id=_rid(), borrower_id=b.borrower_id, party=cor.CONTACT_PARTY_DEBTOR,
             kind=cor.CONTACT_POINT_KIND_PHONE, value=b.mobile), fe)).contact_point
-        b.contact_point_id = point.contact_point_id
-        day_zones, night_zones = self._zones
-        b.night_zone = bool(night_zones) and b.rng.random() < 0.12
-        zone = b.rng.choice(night_zones if b.night_zone else day_zones)
         await self.call(self.debtors.UpdateDebtorProfile, co.UpdateDebtorProfileRequest(
-            request_id=_rid(), borrower_id=b.borrower_id, time_zone=zone,
+            request_id=_rid(), borrower_id=b.borrower_id, time_zone=b.zone,
             jurisdiction_code="CN"), fe)
+        b.contact_point_id = point.contact_point_id
 
     def _disbursement(self, b: Borrower, first: dt.date) -> dt.date:
         """The loan's disbursement date: seasoned (before the history) or a recent vintage,
@@ -740,24 +780,25 @@ class Demo:
                                       cor.CASE_TIER_LATE, cor.CASE_TIER_WRITE_OFF]),
             self.as_("collection_supervisor"))
 
-    async def _collectors_call(self, day: dt.date, open_cases: list[cor.Case]) -> None:
-        """The day's calls: the collectors' capacity (about one case in 50 borrowers a day)
+    def _cases_to_call(self, day: dt.date, open_cases: list[cor.Case]) -> list[cor.Case]:
+        """The day's calls: the collectors' capacity (a case per 100 borrowers a day)
         spent on the open cases not called in the last week nor waiting on a promise."""
         waiting = [c for c in open_cases if c.borrower_id in self.by_borrower
                    and self.next_call.get(c.case_id, day) <= day]
         rng = random.Random(f"postloan-demo|{self.seed}|calls|{day}")
         rng.shuffle(waiting)
-        today = waiting[: max(3, self.size // 50)]
+        today = waiting[: max(3, self.size // 100)]
         for case in today:
             self.next_call[case.case_id] = day + dt.timedelta(days=7)
-        await self.gather([self._work_case(c, self.by_borrower[c.borrower_id], day)
-                           for c in today])
+        return today
 
     async def _work_case(self, case: cor.Case, b: Borrower, day: dt.date) -> None:
         """One case's calls through the gate on ``day``; a promise on a right-party contact,
         kept by a payment for most, broken by the others."""
         rng = random.Random(f"{case.case_id}|{self.seed}|{day}")
         collector = self.as_("collector", case.agent_id or "demo-agent-1")  # the assignee
+        if not b.contact_point_id:
+            await self._hand_over_contact_point(b)
         if not b.disputed and rng.random() < 0.04:  # the borrower disputes: do not contact
             b.disputed = True
             await self.call(self.debtors.SetDoNotContactFlag, co.SetDoNotContactFlagRequest(
