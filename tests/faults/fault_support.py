@@ -39,13 +39,38 @@ def retryable(error: grpc.aio.AioRpcError) -> bool:
 
 
 @dataclass
+class Mutation:
+    """A unary call with a request_id and the answer it finally got."""
+
+    name: str
+    call: Callable[..., Awaitable[Any]]
+    request: Any
+    kwargs: dict[str, Any]
+    response: Any
+
+
+@dataclass
 class CallLog:
-    """Retries made by one trial, by RPC name."""
+    """Retries made by one trial, by RPC name, and every mutation it made."""
 
     retries: Counter[str] = field(default_factory=Counter)
+    mutations: list[Mutation] = field(default_factory=list)
+
+    async def replay_mutations(self) -> list[str]:
+        """Send every mutation again with its request_id: each must answer exactly what it
+        answered the first time (AIP-155) and, as the checks afterwards show, change nothing.
+        Returns the RPCs whose answer differed."""
+        differed = []
+        for m in self.mutations:
+            again = await with_retries(m.name, lambda m=m: m.call(m.request, **m.kwargs), self)
+            if again.SerializeToString(deterministic=True) != m.response.SerializeToString(
+                    deterministic=True):
+                differed.append(m.name)
+        return differed
 
 
-async def with_retries(name: str, attempt: Callable[[], Awaitable[Any]], log: CallLog) -> Any:
+async def with_retries(name: str, attempt: Callable[[], Awaitable[Any]], log: CallLog,
+                       ) -> Any:
     """``attempt()`` until it answers or fails with a non-retryable error; each retry is the
     same request (same request_id)."""
     deadline = time.monotonic() + RETRY_BUDGET_SECONDS
@@ -73,7 +98,10 @@ class RetryingStub:
 
         async def call(request: Any, **kwargs: Any) -> Any:
             kwargs.setdefault("timeout", ATTEMPT_TIMEOUT_SECONDS)
-            return await with_retries(name, lambda: method(request, **kwargs), self._log)
+            response = await with_retries(name, lambda: method(request, **kwargs), self._log)
+            if getattr(request, "request_id", ""):
+                self._log.mutations.append(Mutation(name, method, request, kwargs, response))
+            return response
 
         return call
 

@@ -9,7 +9,8 @@ restructuring: eligibility, request, quote, approval by a team lead, agreement, 
 activation (schedule replaced in monitoring, case paused in collection) → the plan paid →
 loan paid off, plan completed, case closed.
 
-After the trial, through the APIs and the services' own databases: every repayment posted once
+After the trial every mutation is sent once more with its request_id and must answer exactly as
+the first time; then, through the APIs and the services' own databases: every repayment posted once
 (count and sum by external id), one case for the borrower, one schedule replacement, one plan,
 balances exact to the fen (principal repaid == principal lent; each repayment fully allocated;
 the case's recoveries and the promise's paid amount equal the payments made after the case
@@ -106,7 +107,8 @@ async def report() -> AsyncIterator[Campaign]:
           f"{time.monotonic() - CAMPAIGN.started:.0f}s in all (suite start-up included)")
     for row in CAMPAIGN.rows:
         print(f"  seed={row['seed']:<11} {row['seconds']:6.1f}s  {row['outcome']:<6} "
-              f"kills: {', '.join(row['kills']) or '-'}  retries: {row['retries']}")
+              f"kills: {', '.join(row['kills']) or '-'}  retries: {row['retries']}  "
+              f"replayed: {row['replayed']}")
     print("  kills per victim:", dict(sorted(kills.items())))
 
 
@@ -121,7 +123,8 @@ async def test_trial(campaign_suite: Suite, trial_seed: int, report: Campaign) -
     log = CallLog()
     chaos = Chaos.planned(campaign_suite, rng, len(STEPS), KILLS_PER_TRIAL)
     started = time.monotonic()
-    row = {"seed": trial_seed, "outcome": "FAILED", "kills": [], "victims": [], "retries": 0}
+    row = {"seed": trial_seed, "outcome": "FAILED", "kills": [], "victims": [], "retries": 0,
+           "replayed": 0}
     report.rows.append(row)
     db = Databases(campaign_suite)
     try:
@@ -136,6 +139,9 @@ async def test_trial(campaign_suite: Suite, trial_seed: int, report: Campaign) -
                                 for k in chaos.kills]
                 row["victims"] = [k.victim for k in chaos.kills]
                 row["retries"] = sum(log.retries.values())
+            # Every mutation once more with its request_id, then the checks: still once each.
+            assert await log.replay_mutations() == []
+            row["replayed"] = len(log.mutations)
             await verify(c, db, ledger)
         row["outcome"] = "passed"
     finally:
