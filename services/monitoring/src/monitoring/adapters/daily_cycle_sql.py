@@ -234,7 +234,8 @@ def batch_sql(policy: DelinquencyPolicy, business_date: dt.date) -> TextClause:
             COALESCE(sum(s.penalty_unpaid + s.penalty_increment)
               FILTER (WHERE s.due_date <= :d), 0) AS overdue_penalty,
             COALESCE(sum(s.principal_unpaid), 0) AS outstanding_principal
-          FROM inst_new s GROUP BY s.loan_id
+          -- From inst, not inst_new: inst_new then has one reader and is inlined there.
+          FROM inst s GROUP BY s.loan_id
         ),
         calc0 AS (
           SELECT b.*, COALESCE(a.oldest_sequence, 0) AS oldest_sequence, a.last_due,
