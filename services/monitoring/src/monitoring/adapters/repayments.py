@@ -3,15 +3,22 @@ AsyncConnection (the unit of work's transaction)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import and_, delete, func, insert, literal, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from monitoring.adapters.tables import installments, repayment_allocations, repayments
+from monitoring.adapters.tables import (
+    daily_cycle_runs,
+    installments,
+    repayment_allocations,
+    repayments,
+)
 from monitoring.domain.loans import Installment
 from monitoring.domain.repayments import (
     AllocationLine,
@@ -84,20 +91,70 @@ async def sync_installments(
         )
 
 
+@dataclass(frozen=True)
+class PostingContext:
+    """What a new posting needs to know besides the loan."""
+
+    # The repayment already posted with this external transaction id, if any.
+    existing_repayment_id: str | None
+    # (paid_at, external transaction id) of the last repayment posted over the base schedule:
+    # a posting ordered before it is backdated and replays.
+    latest_order_key: tuple[dt.datetime, str] | None
+    # The latest business date whose daily cycle completed (any partition), if any.
+    last_completed_cycle: dt.date | None
+
+
 class RepaymentRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._conn = connection
 
-    async def by_external_id(self, loan_id: str, external_transaction_id: str) -> Repayment | None:
+    async def posting_context(
+        self, loan_id: str, external_transaction_id: str, base_schedule_version: int
+    ) -> PostingContext:
+        """What a new posting reads besides the loan, in one round trip."""
+        latest = (
+            select(repayments.c.paid_at, repayments.c.external_transaction_id)
+            .where(
+                repayments.c.loan_id == loan_id,
+                repayments.c.state == RepaymentState.POSTED.value,
+                repayments.c.base_schedule_version == base_schedule_version,
+            )
+            .order_by(repayments.c.paid_at.desc(), repayments.c.external_transaction_id.desc())
+            .limit(1)
+            .subquery("latest")
+        )
+        existing = (
+            select(repayments.c.repayment_id)
+            .where(
+                repayments.c.loan_id == loan_id,
+                repayments.c.external_transaction_id == external_transaction_id,
+            )
+            .scalar_subquery()
+        )
+        completed = (
+            select(func.max(daily_cycle_runs.c.business_date))
+            .where(daily_cycle_runs.c.state == "COMPLETED")
+            .scalar_subquery()
+        )
+        # One row whether or not there is a latest posting.
+        anchor = select(literal(1).label("one")).subquery("anchor")
         row = (
             await self._conn.execute(
-                select(repayments).where(
-                    repayments.c.loan_id == loan_id,
-                    repayments.c.external_transaction_id == external_transaction_id,
-                )
+                select(
+                    existing.label("existing_id"),
+                    completed.label("completed"),
+                    latest.c.paid_at,
+                    latest.c.external_transaction_id,
+                ).select_from(anchor.outerjoin(latest, true()))
             )
-        ).first()
-        return (await self._with_lines([row]))[0] if row is not None else None
+        ).one()
+        return PostingContext(
+            existing_repayment_id=str(row.existing_id) if row.existing_id else None,
+            latest_order_key=(
+                (row.paid_at, row.external_transaction_id) if row.paid_at is not None else None
+            ),
+            last_completed_cycle=row.completed,
+        )
 
     async def get(self, repayment_id: str) -> Repayment | None:
         row = (
@@ -119,23 +176,6 @@ class RepaymentRepository:
             )
         ).all()
         return await self._with_lines(rows)
-
-    async def latest_order_key(self, loan_id: str, base_schedule_version: int) -> Any:
-        """(paid_at, external_transaction_id) of the last posted repayment over the base."""
-        return (
-            await self._conn.execute(
-                select(repayments.c.paid_at, repayments.c.external_transaction_id)
-                .where(
-                    repayments.c.loan_id == loan_id,
-                    repayments.c.state == RepaymentState.POSTED.value,
-                    repayments.c.base_schedule_version == base_schedule_version,
-                )
-                .order_by(
-                    repayments.c.paid_at.desc(), repayments.c.external_transaction_id.desc()
-                )
-                .limit(1)
-            )
-        ).first()
 
     async def add(self, repayment: Repayment) -> None:
         await self._conn.execute(

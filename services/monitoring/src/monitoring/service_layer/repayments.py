@@ -24,7 +24,7 @@ from monitoring.adapters.repayment_protobuf import CHANNEL_TO_PROTO, REVERSAL_RE
 from monitoring.adapters.repayment_protobuf import repayment_to_proto as _repayment_pb
 from monitoring.adapters.repayments import RepaymentRepository, sync_installments
 from monitoring.adapters.repository import LoanRepository
-from monitoring.adapters.tables import bucket_history, daily_cycle_runs, loans, repayments
+from monitoring.adapters.tables import bucket_history, loans, repayments
 from monitoring.domain.delinquency import DelinquencyPolicy
 from monitoring.domain.early_warning import EarlyWarningPolicy
 from monitoring.domain.loans import Classification, Installment, Loan, LoanState, status_figures
@@ -116,20 +116,15 @@ class Settled:
     newly_paid_off: bool
 
 
-async def posting_business_date(
-    conn: AsyncConnection, clock: Clock, value_date: dt.date
+def posting_business_date(
+    today: dt.date, value_date: dt.date, completed: dt.date | None
 ) -> dt.date:
     """The business date a posting evaluates delinquency as of: the business date in progress
-    (the day after the latest completed daily cycle; today when none has run), never before the
-    value date, never after today. With the cycle run nightly this is today; while cycles are
-    behind (catching up after an outage, or a portfolio replayed day by day), it keeps the loan's
-    status from running ahead of the cycle, which would then skip the loan as fresher."""
-    today = clock.today()
-    completed = await conn.scalar(
-        select(func.max(daily_cycle_runs.c.business_date)).where(
-            daily_cycle_runs.c.state == "COMPLETED"
-        )
-    )
+    (the day after ``completed``, the latest completed daily cycle; today when none has run),
+    never before the value date, never after today. With the cycle run nightly this is today;
+    while cycles are behind (catching up after an outage, or a portfolio replayed day by day),
+    it keeps the loan's status from running ahead of the cycle, which would then skip the loan as
+    fresher."""
     if completed is None:
         return today
     return min(today, max(value_date, completed + dt.timedelta(days=1)))
@@ -347,8 +342,12 @@ async def post_repayment(
         async def effect() -> monitoring_pb2.PostRepaymentResponse:
             loan = await _locked_loan(conn, command.loan_id)
             repository = RepaymentRepository(conn)
-            existing = await repository.by_external_id(
-                command.loan_id, command.external_transaction_id
+            context_read = await repository.posting_context(
+                command.loan_id, command.external_transaction_id, loan.base_schedule_version
+            )
+            existing = (
+                await repository.get(context_read.existing_repayment_id)
+                if context_read.existing_repayment_id is not None else None
             )
             if existing is not None:
                 if (
@@ -403,8 +402,8 @@ async def post_repayment(
                 posted_at=now,
             )
             context = schedule_context(loan)
-            latest = await repository.latest_order_key(loan.loan_id, loan.base_schedule_version)
-            if latest is None or repayment.payment.order_key > tuple(latest):
+            latest = context_read.latest_order_key
+            if latest is None or repayment.payment.order_key > latest:
                 state = LedgerState(
                     _keyed(loan.installments), loan.schedule_version, loan.paid_off_date
                 )
@@ -429,7 +428,10 @@ async def post_repayment(
                 await repository.add(repayment)
                 await _save_replayed(repository, others, by_id)
             settled = await settle_loan(
-                conn, loan, state, as_of=await posting_business_date(conn, clock, value_date),
+                conn, loan, state,
+                as_of=posting_business_date(
+                    clock.today(), value_date, context_read.last_completed_cycle
+                ),
                 policy=policy.delinquency, cause="REPAYMENT", now=now,
                 last_repayment_date=max(loan.last_repayment_date or value_date, value_date),
             )
