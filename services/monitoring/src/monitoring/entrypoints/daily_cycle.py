@@ -185,11 +185,13 @@ class BucketHistoryMixin:
 TOLERANCE_ENV: Final = "POSTLOAN_MONITORING_ARREARS_TOLERANCE_FEN"
 BUCKETS_ENV: Final = "POSTLOAN_MONITORING_BUCKETS"
 BATCH_SIZE_ENV: Final = "POSTLOAN_MONITORING_DAILY_CYCLE_BATCH_SIZE"
+EXAMINE_ALL_ENV: Final = "POSTLOAN_MONITORING_DAILY_CYCLE_EXAMINE_ALL_LOANS"
 
 
 def daily_cycle_policy_from_env(rate_cap: Decimal | None = None) -> DailyCyclePolicy:
     """The daily cycle's policy from the environment: tolerance (fen), bucket set
-    (``M0:0,M1:1,…``), batch size; the rate cap is the loan policy's."""
+    (``M0:0,M1:1,…``), batch size, a full sweep of every loan (``true``); the rate cap is the
+    loan policy's."""
     import os
 
     delinquency = DelinquencyPolicy()
@@ -202,4 +204,7 @@ def daily_cycle_policy_from_env(rate_cap: Decimal | None = None) -> DailyCyclePo
         changes["rate_cap"] = rate_cap
     delinquency = dataclasses.replace(delinquency, **changes)  # type: ignore[arg-type]
     batch_size = int(os.environ.get(BATCH_SIZE_ENV) or DEFAULT_BATCH_SIZE)
-    return DailyCyclePolicy(delinquency=delinquency, batch_size=batch_size)
+    examine_all = os.environ.get(EXAMINE_ALL_ENV, "").strip().lower() in ("1", "true", "yes")
+    return DailyCyclePolicy(
+        delinquency=delinquency, batch_size=batch_size, examine_all_loans=examine_all
+    )

@@ -2,7 +2,7 @@
 schedulers, the crash tests and the benchmark):
 
     python -m monitoring.entrypoints.daily_cycle_job --database-url URL --business-date 2024-06-30
-        [--partition-index 0 --partition-count 1 --batch-size 5000]
+        [--partition-index 0 --partition-count 1 --batch-size 5000] [--examine-all-loans]
 
 Operators normally use ``postloan daily-cycle`` (the RunDailyCycle RPC) instead."""
 
@@ -26,7 +26,9 @@ async def _main(args: argparse.Namespace) -> None:
             args.partition_index,
             args.partition_count,
             clock=SystemClock(),
-            policy=DailyCyclePolicy(batch_size=args.batch_size),
+            policy=DailyCyclePolicy(
+                batch_size=args.batch_size, examine_all_loans=args.examine_all_loans
+            ),
         ):
             print(f"{progress.phase.name} {progress.loans_done}/{progress.loans_total}",
                   flush=True)
@@ -41,6 +43,8 @@ def main() -> None:
     parser.add_argument("--partition-index", type=int, default=0)
     parser.add_argument("--partition-count", type=int, default=1)
     parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--examine-all-loans", action="store_true",
+                        help="every active loan, not only those the date can change")
     asyncio.run(_main(parser.parse_args()))
 
 
