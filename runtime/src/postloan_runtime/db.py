@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import (
     BigInteger,
@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.event import listen
-from sqlalchemy.exc import InvalidatePoolError
+from sqlalchemy.exc import DBAPIError, InvalidatePoolError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -159,6 +159,25 @@ def _ping_on_checkout(dbapi_connection: Any, connection_record: Any, proxy: Any)
         await_only(dbapi_connection.driver_connection.fetchrow(";"))
     except Exception as exc:  # noqa: BLE001 - any failure: replace it, like pool_pre_ping
         raise InvalidatePoolError(f"connection failed its ping: {type(exc).__name__}") from exc
+
+
+# SQLSTATEs of a transaction PostgreSQL rolled back because of a concurrent one: the whole
+# transaction (request_id claim included) is gone, so the same request can simply be retried.
+TRANSACTION_CONFLICT_SQLSTATES: Final = frozenset({
+    "40001",  # serialization_failure
+    "40P01",  # deadlock_detected
+})
+
+
+def is_transaction_conflict(exc: BaseException) -> bool:
+    """True when ``exc`` (a SQLAlchemy DBAPIError, or anything it caused) says the database
+    aborted the transaction for a concurrent one (deadlock, serialization failure)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, DBAPIError):
+            return getattr(seen.orig, "sqlstate", None) in TRANSACTION_CONFLICT_SQLSTATES
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -3,9 +3,10 @@
 Server side: :class:`ErrorMappingInterceptor` wraps every handler. A raised
 :class:`~postloan_runtime.errors.DomainError` becomes a ``google.rpc.Status`` with the mapped
 code, the error's message, an ``ErrorInfo`` (reason, domain, metadata) and, for bad input, a
-``BadRequest`` with one field violation per bad field. Any other exception becomes INTERNAL
-with the fixed message ``internal error`` and a correlation id: its text is logged (with the
-traceback, at ERROR, under that id) and never sent to the client.
+``BadRequest`` with one field violation per bad field. A transaction the database aborted for a
+concurrent one (deadlock, serialization failure) becomes ABORTED. Any other exception becomes
+INTERNAL with the fixed message ``internal error`` and a correlation id: its text is logged
+(with the traceback, at ERROR, under that id) and never sent to the client.
 
 Client side: :func:`decode_error` turns a ``grpc.RpcError`` back into :class:`ErrorDetails`.
 """
@@ -24,6 +25,7 @@ import grpc.aio
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
+from postloan_runtime.db import is_transaction_conflict
 from postloan_runtime.errors import (
     Aborted,
     AlreadyExists,
@@ -230,6 +232,10 @@ class ErrorMappingInterceptor(grpc.aio.ServerInterceptor):
         if type(exc) is NotImplementedError:
             # The generated base servicer raises this for an RPC not built yet: UNIMPLEMENTED.
             exc = NotImplementedYet(method)
+        elif is_transaction_conflict(exc):
+            # A deadlock or serialization failure rolled the whole transaction back: nothing
+            # was written, and a retry with the same request_id is safe (ABORTED, not INTERNAL).
+            exc = Aborted("the transaction lost to a concurrent one; retry the same request")
         if isinstance(exc, DomainError):
             logger.info(
                 "%s refused: %s %s",

@@ -1,0 +1,87 @@
+"""A transaction PostgreSQL aborts for a concurrent one (a real deadlock here) reaches the
+client as ABORTED / CONCURRENT_MODIFICATION — retryable with the same request_id, since the
+whole transaction, request_id claim included, was rolled back — not as INTERNAL."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import grpc
+import grpc.aio
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from postloan.common.v1.events_pb2 import GetFeedHeadRequest, GetFeedHeadResponse
+from postloan_runtime.db import is_transaction_conflict
+from postloan_runtime.grpc_errors import ErrorMappingInterceptor, decode_error
+
+pytestmark = pytest.mark.integration
+
+SERVICE = "postloan.test.v1.ConflictProbe"
+
+
+async def _deadlock(engine: AsyncEngine) -> BaseException:
+    """Two transactions lock rows 1 and 2 in opposite orders; return what the loser raised."""
+    async with engine.begin() as conn:
+        await conn.execute(text("CREATE TABLE IF NOT EXISTS probe (id int PRIMARY KEY, n int)"))
+        await conn.execute(text("INSERT INTO probe VALUES (1, 0), (2, 0) ON CONFLICT DO NOTHING"))
+    both_hold_one = asyncio.Barrier(2)
+
+    async def worker(first: int, second: int) -> BaseException | None:
+        try:
+            async with engine.begin() as conn:
+                await conn.execute(text("UPDATE probe SET n = n + 1 WHERE id = :i"), {"i": first})
+                await both_hold_one.wait()
+                await conn.execute(text("UPDATE probe SET n = n + 1 WHERE id = :i"), {"i": second})
+        except Exception as exc:  # noqa: BLE001 - the deadlock is the point
+            return exc
+        return None
+
+    outcomes = await asyncio.gather(worker(1, 2), worker(2, 1))
+    losers = [o for o in outcomes if o is not None]
+    assert len(losers) == 1, outcomes
+    return losers[0]
+
+
+@pytest.fixture
+async def served_deadlock(runtime_engine: AsyncEngine) -> AsyncIterator[tuple[str, BaseException]]:
+    raised = await _deadlock(runtime_engine)
+
+    async def handler(request: GetFeedHeadRequest, context: Any) -> GetFeedHeadResponse:
+        raise raised
+
+    server = grpc.aio.server(interceptors=[ErrorMappingInterceptor("probe.postloan")])
+    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE, {
+        "Conflict": grpc.unary_unary_rpc_method_handler(
+            handler,
+            request_deserializer=GetFeedHeadRequest.FromString,
+            response_serializer=GetFeedHeadResponse.SerializeToString,
+        ),
+    }),))
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    yield f"127.0.0.1:{port}", raised
+    await server.stop(grace=None)
+
+
+async def test_a_real_deadlock_is_a_transaction_conflict_and_answers_aborted(
+    served_deadlock: tuple[str, BaseException],
+) -> None:
+    address, raised = served_deadlock
+    assert is_transaction_conflict(raised)
+    assert not is_transaction_conflict(RuntimeError("deadlock detected"))
+    async with grpc.aio.insecure_channel(address) as channel:
+        call = channel.unary_unary(
+            f"/{SERVICE}/Conflict",
+            request_serializer=GetFeedHeadRequest.SerializeToString,
+            response_deserializer=GetFeedHeadResponse.FromString,
+        )
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await call(GetFeedHeadRequest())
+    details = decode_error(refused.value)
+    assert details.code is grpc.StatusCode.ABORTED
+    assert details.reason == "CONCURRENT_MODIFICATION"
+    assert "probe" not in (refused.value.details() or "")  # no SQL text reaches the client
