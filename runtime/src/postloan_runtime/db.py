@@ -8,9 +8,11 @@ Each service declares its own tables on its own ``MetaData`` and calls
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from sqlalchemy import (
     BigInteger,
@@ -161,6 +163,8 @@ def _ping_on_checkout(dbapi_connection: Any, connection_record: Any, proxy: Any)
         raise InvalidatePoolError(f"connection failed its ping: {type(exc).__name__}") from exc
 
 
+T = TypeVar("T")
+
 # SQLSTATEs of a transaction PostgreSQL rolled back because of a concurrent one: the whole
 # transaction (request_id claim included) is gone, so the same request can simply be retried.
 TRANSACTION_CONFLICT_SQLSTATES: Final = frozenset({
@@ -178,6 +182,23 @@ def is_transaction_conflict(exc: BaseException) -> bool:
             return getattr(seen.orig, "sqlstate", None) in TRANSACTION_CONFLICT_SQLSTATES
         seen = seen.__cause__ or seen.__context__
     return False
+
+
+async def retry_transaction_conflicts(
+    transaction: Callable[[], Awaitable[T]], *, attempts: int = 3
+) -> T:
+    """Run ``transaction`` (a whole unit of work: it opens, does and commits its own
+    transaction) again when the database aborts it for a concurrent one, up to ``attempts``
+    times with a short random back-off; for bulk operations that cross the event consumers'
+    row locks. The last conflict propagates (and answers ABORTED)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return await transaction()
+        except Exception as exc:
+            if attempt == attempts or not is_transaction_conflict(exc):
+                raise
+            await asyncio.sleep(random.uniform(0.0, 0.05 * 2**attempt))  # noqa: S311 - jitter
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from postloan.common.v1.events_pb2 import GetFeedHeadRequest, GetFeedHeadResponse
-from postloan_runtime.db import is_transaction_conflict
+from postloan_runtime.db import is_transaction_conflict, retry_transaction_conflicts
 from postloan_runtime.grpc_errors import ErrorMappingInterceptor, decode_error
 
 pytestmark = pytest.mark.integration
@@ -85,3 +85,35 @@ async def test_a_real_deadlock_is_a_transaction_conflict_and_answers_aborted(
     assert details.code is grpc.StatusCode.ABORTED
     assert details.reason == "CONCURRENT_MODIFICATION"
     assert "probe" not in (refused.value.details() or "")  # no SQL text reaches the client
+
+
+async def test_a_unit_of_work_that_lost_a_deadlock_runs_again(runtime_engine: AsyncEngine) -> None:
+    raised = await _deadlock(runtime_engine)
+    calls: list[int] = []
+
+    async def unit_of_work() -> str:
+        calls.append(1)
+        if len(calls) == 1:
+            raise raised
+        return "done"
+
+    assert await retry_transaction_conflicts(unit_of_work) == "done"
+    assert len(calls) == 2
+
+    async def always_loses() -> str:
+        calls.append(1)
+        raise raised
+
+    calls.clear()
+    with pytest.raises(type(raised)):
+        await retry_transaction_conflicts(always_loses, attempts=3)
+    assert len(calls) == 3
+
+    async def other_failure() -> str:
+        calls.append(1)
+        raise ValueError("not a conflict")
+
+    calls.clear()
+    with pytest.raises(ValueError):
+        await retry_transaction_conflicts(other_failure)
+    assert len(calls) == 1

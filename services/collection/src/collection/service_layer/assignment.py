@@ -32,6 +32,7 @@ from collection.domain.strategies import TIER_ORDER, Tier
 from collection.service_layer.cases import Change, case_message, release_agent
 from postloan.collection.v1 import collection_pb2
 from postloan.collection.v1 import resources_pb2 as pb
+from postloan_runtime.db import retry_transaction_conflicts
 from postloan_runtime.errors import FailedPrecondition, NotFound
 from postloan_runtime.idempotency import run_idempotent_in_transaction
 from postloan_runtime.unit_of_work import UnitOfWork
@@ -179,6 +180,19 @@ async def assign_in_transaction(
 
 
 async def assign_cases(
+    engine: AsyncEngine, request_id: str, tiers: Sequence[Tier], max_cases: int,
+    request: Message, *, now: dt.datetime, today: dt.date, actor: str,
+) -> collection_pb2.AssignCasesResponse:
+    # A bulk assignment updates many case rows that the event consumers update one at a time;
+    # when PostgreSQL breaks a deadlock by aborting it, the whole assignment runs again.
+    return await retry_transaction_conflicts(
+        lambda: _assign_cases_once(
+            engine, request_id, tiers, max_cases, request, now=now, today=today, actor=actor
+        )
+    )
+
+
+async def _assign_cases_once(
     engine: AsyncEngine, request_id: str, tiers: Sequence[Tier], max_cases: int,
     request: Message, *, now: dt.datetime, today: dt.date, actor: str,
 ) -> collection_pb2.AssignCasesResponse:
