@@ -168,7 +168,7 @@ class SmtpMailer:
                 start_tls=False, use_tls=False,
             )
         except aiosmtplib.SMTPRecipientsRefused:
-            errors = {destination: (550, "refused")}
+            errors = {destination: aiosmtplib.SMTPResponse(550, "refused")}
         except (aiosmtplib.SMTPException, OSError):
             raise Unavailable("smtp") from None
         return Delivery(

@@ -8,7 +8,7 @@ import datetime as dt
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import and_, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -34,7 +34,9 @@ from collection.domain.compliance import (
 )
 from collection.domain.jurisdiction import Channel, JurisdictionRules
 
-Row = Mapping[str, Any]
+# A row read by column name: a ``RowMapping`` from ``Result.mappings()`` or a plain dict copy.
+# The key is Any because RowMapping also accepts Column keys and Mapping is invariant in it.
+Row: TypeAlias = Mapping[Any, Any]
 
 
 def rules_from_row(row: Row) -> JurisdictionRules:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Envelope = events_pb2.EventEnvelope
+Envelope: TypeAlias = events_pb2.EventEnvelope
 
 
 def _currency(money) -> str:  # noqa: ANN001 - a postloan.common.v1.Money

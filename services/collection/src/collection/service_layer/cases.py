@@ -18,6 +18,7 @@ from typing import Any
 from google.protobuf.message import Message
 from sqlalchemy import and_, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from collection.adapters import case_protobuf as convert
@@ -171,7 +172,8 @@ async def _upsert_loan(change: Change, case_id: uuid.UUID, loan: LoanFigures) ->
         "overdue_fen": loan.overdue_fen,
         "outstanding_principal_fen": loan.outstanding_principal_fen,
     }
-    result = await change.conn.execute(
+    # Annotated: mypy cannot infer the row type of this upsert's RETURNING.
+    result: CursorResult[Any] = await change.conn.execute(
         insert(case_loans)
         .values(case_id=case_id, loan_id=loan.loan_id, joined_on=change.business_date, **values)
         .on_conflict_do_update(
@@ -257,6 +259,8 @@ async def open_case(
     )
     if row.state == CaseState.PAUSED.value:
         pause = await _active_pause(change.conn, loan.loan_id)
+        if pause is None:  # a case opens PAUSED only because its loan has an active pause
+            raise AssertionError("case opened paused without an active pause on its loan")
         await change.history(
             case_id,
             change.entry(CaseEventKind.PAUSED, loan_id=loan.loan_id, plan_id=pause.plan_id),

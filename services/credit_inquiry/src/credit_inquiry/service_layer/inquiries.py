@@ -297,6 +297,8 @@ async def request_inquiry(
                 window=ctx.settings.reuse_window,
             ):
                 source = basis.source
+                if source is None:  # inquiry_basis reads it in the same row as the candidate
+                    raise AssertionError("reuse candidate without its inquiry's score columns")
                 kind = RecordKind.REUSE
                 values.update(
                     outcome=InquiryOutcome.REPORT_REUSED.value,

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from sqlalchemy.engine import RowMapping
 
 from postloan.monitoring.v1 import resources_pb2
 from postloan_runtime.proto_convert import date_to_proto, timestamp_to_proto
@@ -34,7 +33,7 @@ ALERT_COLUMNS = (
 )
 
 
-def alert_to_proto(row: Mapping[str, Any]) -> resources_pb2.Alert:
+def alert_to_proto(row: RowMapping) -> resources_pb2.Alert:
     alert = resources_pb2.Alert(
         alert_id=str(row["alert_id"]),
         rule_code=row["rule_code"],

@@ -4,8 +4,9 @@ a batch at a time) and its run records."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from typing import Any
+
+from sqlalchemy.engine import RowMapping
 
 from monitoring.adapters.protobuf import CLASSIFICATION_TO_PROTO
 from monitoring.domain.daily_cycle import RunRecord, RunState, derived_id
@@ -48,7 +49,7 @@ def _event(payload: Any, loan_id: str, *id_parts: object) -> DomainEventRecord:
     )
 
 
-def change_events(row: Mapping[str, Any], business_date: dt.date) -> list[DomainEventRecord]:
+def change_events(row: RowMapping, business_date: dt.date) -> list[DomainEventRecord]:
     """DelinquencyChanged or LoanCured, ClassificationChanged and ScheduleBreachThresholdCrossed
     for one changed loan (a kind ``C`` row of the batch statement)."""
     loan_id, currency = row["loan_id"], row["currency"]
@@ -116,7 +117,7 @@ def change_events(row: Mapping[str, Any], business_date: dt.date) -> list[Domain
     return events
 
 
-def due_soon_event(row: Mapping[str, Any], business_date: dt.date) -> DomainEventRecord:
+def due_soon_event(row: RowMapping, business_date: dt.date) -> DomainEventRecord:
     """InstallmentDueSoon for a kind ``S`` row (an installment due in 1 or 3 days)."""
     days = (row["due_date"] - business_date).days
     return _event(

@@ -116,12 +116,12 @@ class BucketSet:
     @classmethod
     def from_bounds(cls, spec: str) -> BucketSet:
         """Parse ``"M0:0,M1:1,M2:31,…,M7+:181"`` (code:first day past due, in order)."""
-        pairs = []
+        pairs: list[tuple[str, int]] = []
         for part in spec.split(","):
-            code, _, start = part.strip().partition(":")
-            if not code or not start.strip().isdigit():
+            code, _, first_day = part.strip().partition(":")
+            if not code or not first_day.strip().isdigit():
                 raise ValueError(f"bad bucket spec {part!r}; expected CODE:FIRST_DAY")
-            pairs.append((code.strip(), int(start)))
+            pairs.append((code.strip(), int(first_day)))
         buckets = []
         for index, (code, start) in enumerate(pairs):
             end = pairs[index + 1][1] - 1 if index + 1 < len(pairs) else None

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from sqlalchemy import text
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from monitoring.domain.daily_cycle import derived_id
@@ -44,7 +44,7 @@ SEVERITY_TO_PROTO = {
 }
 
 
-def is_first_payment_default(row: Mapping[str, Any], policy: EarlyWarningPolicy) -> bool:
+def is_first_payment_default(row: RowMapping, policy: EarlyWarningPolicy) -> bool:
     """Whether a daily-cycle change row crosses the first-payment-default threshold today."""
     threshold = policy.first_payment_default_days
     return (
@@ -115,7 +115,7 @@ async def raise_alerts(
 
 async def raise_first_payment_defaults(
     conn: AsyncConnection,
-    rows: Sequence[Mapping[str, Any]],
+    rows: Sequence[RowMapping],
     business_date: dt.date,
     now: dt.datetime,
     policy: EarlyWarningPolicy = EarlyWarningPolicy(),  # noqa: B008 - frozen
