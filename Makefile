@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 
 help:
 	@echo "make run    - start PostgreSQL (embedded unless POSTLOAN_PG_URL), all services; Ctrl-C stops"
-	@echo "make test   - install, check generated code, lint, and run every test"
+	@echo "make test   - install, check generated code, lint, typecheck, and run every test"
 	@echo "make test-faults - the SIGKILL fault campaign over the whole suite (TRIALS=20)"
 	@echo "make test-embedded - database tests on the embedded PostgreSQL even when a server is set"
 	@echo "make proto  - regenerate Python code from protos/"
@@ -75,7 +75,7 @@ TRIALS ?= 20
 test-faults: install
 	$(PY) -m pytest -m faults tests/faults -s --fault-trials=$(TRIALS) $(PYTEST_ARGS)
 
-test: install proto-check lint
+test: install proto-check lint typecheck
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The database-backed tests once more on the embedded PostgreSQL, whatever server is configured.
