@@ -13,8 +13,8 @@ Shape of a run:
    ages installments, recomputes days past due, bucket and classification, writes loans,
    installments, bucket history and month-end buckets, and returns what changed; the events
    (built in Python for the whole batch), the alerts and the run's new cursor are written in
-   the SAME transaction. A crash loses at most
-   the batch in flight, which the next run redoes; a completed batch is never redone.
+   the SAME transaction. A crash loses at most the batch in flight, which the next run redoes;
+   a completed batch is never redone.
 4. The run is marked COMPLETED; a repeat of a completed date changes and emits nothing.
 
 Event and alert ids are derived from what they describe, so a resumed run writes the same ids
