@@ -29,6 +29,7 @@ from postloan.credit_inquiry.v1 import resources_pb2 as cir
 from postloan.monitoring.v1 import monitoring_pb2_grpc
 from postloan.restructuring.v1 import restructuring_pb2_grpc
 from postloan.simulators.v1 import bureau_pb2_grpc
+from postloan_runtime.demo import ZONES_ACROSS_OFFSETS
 from postloan_runtime.embedded_pg import PostgresServer
 from postloan_runtime.grpc_errors import ErrorDetails, decode_error
 from postloan_runtime.suite import Suite
@@ -45,16 +46,9 @@ FAST_RECONNECT = (
     ("grpc.max_reconnect_backoff_ms", 1000),
 )
 
-# Wall-clock zones across the UTC offsets, real places first; the story picks one where it is
+# Wall-clock zones across the UTC offsets (the demo's list); the story picks one where it is
 # daytime now so quiet hours (CN: 22:00-08:00 local) never decide a contact check.
-CANDIDATE_ZONES = (
-    "Asia/Shanghai", "Asia/Tokyo", "Australia/Brisbane", "Pacific/Noumea", "Pacific/Auckland",
-    "Pacific/Tongatapu", "Pacific/Kiritimati", "Asia/Bangkok", "Asia/Dhaka", "Asia/Karachi",
-    "Asia/Dubai", "Europe/Moscow", "Africa/Johannesburg", "Africa/Lagos", "Atlantic/Reykjavik",
-    "Atlantic/Cape_Verde", "Atlantic/South_Georgia", "America/Sao_Paulo", "America/Santo_Domingo",
-    "America/Panama", "America/Mexico_City", "America/Phoenix", "America/Los_Angeles",
-    "America/Anchorage", "Pacific/Honolulu", "Pacific/Pago_Pago",
-)
+CANDIDATE_ZONES = ZONES_ACROSS_OFFSETS
 
 
 def daytime_zone(now: dt.datetime | None = None, first_hour: int = 10,

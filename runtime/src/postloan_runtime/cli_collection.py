@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from postloan_runtime.cli_monitoring import STATE_DIR
+from postloan_runtime.cli_reports import report_group
+
 console = Console()
-STATE_DIR = Path(os.environ.get("POSTLOAN_STATE_DIR", ".postloan"))
 
 
 def _date(text: str) -> dt.date:
@@ -94,12 +95,5 @@ def collection_report(
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``report collection`` to the ``postloan`` CLI (into an existing ``report`` group when
-    another module made one)."""
-    group = next(
-        (g.typer_instance for g in app.registered_groups if g.name == "report"), None
-    )
-    if group is None:
-        group = typer.Typer(help="Reports.", no_args_is_help=True)
-        app.add_typer(group, name="report")
-    group.command("collection")(collection_report)
+    """Add ``report collection`` to the ``postloan`` CLI."""
+    report_group(app).command("collection")(collection_report)

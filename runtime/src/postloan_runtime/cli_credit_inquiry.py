@@ -7,7 +7,6 @@ They call credit-inquiry at ``POSTLOAN_CREDIT_INQUIRY_ADDRESS`` with ``--token``
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from pathlib import Path
 
@@ -15,10 +14,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from postloan_runtime.cli_monitoring import _metadata
+from postloan_runtime.cli_monitoring import STATE_DIR, _metadata
 
 console = Console(stderr=True)
-STATE_DIR = Path(os.environ.get("POSTLOAN_STATE_DIR", ".postloan"))
 
 
 def purge_reports(

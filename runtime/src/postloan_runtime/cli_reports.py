@@ -281,13 +281,17 @@ def portfolio_report(
         console.print(f"chart: {path}", markup=False, highlight=False, soft_wrap=True)
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``report portfolio`` to the ``postloan`` CLI (into an existing ``report`` group when
-    another module made one)."""
+def report_group(app: typer.Typer) -> typer.Typer:
+    """The ``postloan report`` group, made on first use by whichever module registers first."""
     group = next(
         (g.typer_instance for g in app.registered_groups if g.name == "report"), None
     )
     if group is None:
         group = typer.Typer(help="Reports.", no_args_is_help=True)
         app.add_typer(group, name="report")
-    group.command("portfolio")(portfolio_report)
+    return group
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``report portfolio`` to the ``postloan`` CLI."""
+    report_group(app).command("portfolio")(portfolio_report)

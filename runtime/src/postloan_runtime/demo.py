@@ -97,7 +97,7 @@ _METHODS = (
 )
 # Candidate zones for debtors: the demo puts most where it is daytime now and some where it is
 # night, so the gate's quiet hours refuse some calls whatever the hour of the run.
-_ZONES = (
+ZONES_ACROSS_OFFSETS = (
     "Asia/Shanghai", "Asia/Tokyo", "Australia/Brisbane", "Pacific/Noumea", "Pacific/Auckland",
     "Pacific/Tongatapu", "Pacific/Kiritimati", "Asia/Bangkok", "Asia/Dhaka", "Asia/Karachi",
     "Asia/Dubai", "Europe/Moscow", "Africa/Johannesburg", "Africa/Lagos", "Atlantic/Reykjavik",
@@ -539,8 +539,9 @@ class Demo:
     def _pick_zones(now: dt.datetime) -> tuple[list[str], list[str]]:
         """Zones where it is office time at ``now`` (the hour of the replayed days), and zones
         where it is night."""
-        day = [z for z in _ZONES if 9 <= now.astimezone(ZoneInfo(z)).hour <= 18]
-        night = [z for z in _ZONES if now.astimezone(ZoneInfo(z)).hour in (23, 0, 1, 2, 3, 4, 5)]
+        hours = {z: now.astimezone(ZoneInfo(z)).hour for z in ZONES_ACROSS_OFFSETS}
+        day = [z for z, hour in hours.items() if 9 <= hour <= 18]
+        night = [z for z, hour in hours.items() if hour in (23, 0, 1, 2, 3, 4, 5)]
         return day or ["Asia/Shanghai"], night
 
     async def _onboard(self, b: Borrower) -> None:
