@@ -7,22 +7,17 @@ import dataclasses
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
-import grpc
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from monitoring.entrypoints.app import build_app
 from postloan.common.v1 import events_pb2_grpc
 from postloan.monitoring.v1 import monitoring_pb2_grpc
-from postloan_runtime.auth import AuthInterceptor, TokenVerifier, generate_dev_keys
-from postloan_runtime.config import ServiceSettings
-from postloan_runtime.db import create_engine
-from postloan_runtime.grpc_errors import error_domain
-from postloan_runtime.migrate import upgrade_head
+from postloan_runtime.auth import generate_dev_keys
 from postloan_runtime.roles import ROLE_PERMISSIONS
-from postloan_runtime.server import start
 from postloan_runtime.telemetry import TelemetryHandle, configure_telemetry
 from postloan_runtime.testing.auth import bearer, token_for
+from postloan_runtime.testing.service import service_under_test
 
 PERMISSIONS = (
     "monitoring.loans.register",
@@ -89,39 +84,18 @@ async def monitoring(
 ) -> AsyncIterator[MonitoringUnderTest]:
     """The monitoring app on a freshly migrated database. No background workers: tests move
     the outbox with ``relay_once`` to see each step."""
-    url = await make_database("monitoring")
-    upgrade_head("monitoring", url)
-    app = dataclasses.replace(build_app(), workers=[])
-    settings = ServiceSettings(
-        package="monitoring",
-        name="monitoring",
-        database_url=url,
-        grpc_host="127.0.0.1",
-        grpc_port=0,
-        shutdown_grace_seconds=1.0,
-    )
-    verifier = TokenVerifier.from_jwks_file(monitoring_keys_dir / "trusted.jwks.json")
-    server = await start(
-        app,
-        settings,
+    async with service_under_test(
+        "monitoring", build_app, make_database=make_database, keys_dir=monitoring_keys_dir,
         telemetry=monitoring_telemetry,
-        auth=AuthInterceptor(error_domain("monitoring"), verifier),
-    )
-    engine = create_engine(url, pool_size=2)
-    channel = grpc.aio.insecure_channel(server.address)
-    try:
+    ) as service:
         yield MonitoringUnderTest(
-            address=server.address,
-            engine=engine,
-            loans=monitoring_pb2_grpc.LoanServiceStub(channel),
-            feed=events_pb2_grpc.EventFeedServiceStub(channel),
+            address=service.address,
+            engine=service.engine,
+            loans=monitoring_pb2_grpc.LoanServiceStub(service.channel),
+            feed=events_pb2_grpc.EventFeedServiceStub(service.channel),
             metadata=metadata,
             feed_metadata=feed_metadata,
         )
-    finally:
-        await channel.close()
-        await server.stop(grace=0)
-        await engine.dispose()
 
 
 from monitoring_harness import monitoring_harness  # noqa: E402,F401 - a shared fixture

@@ -10,7 +10,6 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
-import grpc
 import pytest
 from google.protobuf import any_pb2
 from sqlalchemy import text
@@ -22,16 +21,10 @@ from postloan.common.v1 import money_pb2
 from postloan.credit_inquiry.v1 import events_pb2 as ci_events
 from postloan.credit_inquiry.v1 import resources_pb2 as ci_resources
 from postloan.monitoring.v1 import monitoring_pb2, monitoring_pb2_grpc, resources_pb2
-from postloan_runtime.auth import AuthInterceptor, TokenVerifier
 from postloan_runtime.clock import ManualClock
-from postloan_runtime.config import ServiceSettings
-from postloan_runtime.db import create_engine
 from postloan_runtime.events.consumer import EventConsumer
-from postloan_runtime.grpc_errors import error_domain
-from postloan_runtime.migrate import upgrade_head
-from postloan_runtime.server import start
 from postloan_runtime.telemetry import TelemetryHandle
-from postloan_runtime.testing.auth import bearer, token_for
+from postloan_runtime.testing.service import service_under_test
 
 DISBURSED = dt.date(2024, 1, 10)
 OPERATOR_ROLES = ["lending_frontend", "risk_manager"]
@@ -149,36 +142,24 @@ async def monitoring_harness(
     monitoring_keys_dir: Path,
     monitoring_telemetry: TelemetryHandle,
 ) -> AsyncIterator[Harness]:
-    url = await make_database("monitoring")
-    upgrade_head("monitoring", url)
     clock = ManualClock.at_business_date(dt.date(2024, 6, 1))
-    app = dataclasses.replace(build_app(clock=clock), workers=[])
-    settings = ServiceSettings(
-        package="monitoring", name="monitoring", database_url=url, grpc_host="127.0.0.1",
-        grpc_port=0, shutdown_grace_seconds=1.0,
-    )
-    verifier = TokenVerifier.from_jwks_file(monitoring_keys_dir / "trusted.jwks.json")
-    server = await start(app, settings, telemetry=monitoring_telemetry,
-                         auth=AuthInterceptor(error_domain("monitoring"), verifier))
-    engine = create_engine(url, pool_size=2)
-    channel = grpc.aio.insecure_channel(server.address)
-    consumer = EventConsumer(
-        "credit-inquiry", NoSource(), engine,
-        {ci_events.InquiryCompleted: inquiry_completed_handler(clock)},
-    )
-    try:
+    async with service_under_test(
+        "monitoring", lambda: build_app(clock=clock), make_database=make_database,
+        keys_dir=monitoring_keys_dir, telemetry=monitoring_telemetry,
+    ) as monitoring:
+        channel = monitoring.channel
+        consumer = EventConsumer(
+            "credit-inquiry", NoSource(), monitoring.engine,
+            {ci_events.InquiryCompleted: inquiry_completed_handler(clock)},
+        )
         yield Harness(
-            engine=engine,
+            engine=monitoring.engine,
             loans=monitoring_pb2_grpc.LoanServiceStub(channel),
             repayments=monitoring_pb2_grpc.RepaymentServiceStub(channel),
             alerts=monitoring_pb2_grpc.EarlyWarningServiceStub(channel),
             analytics=monitoring_pb2_grpc.PortfolioAnalyticsServiceStub(channel),
             credit_lines=monitoring_pb2_grpc.CreditLineServiceStub(channel),
-            address=server.address, keys_dir=monitoring_keys_dir,
-            metadata=bearer(token_for(monitoring_keys_dir, OPERATOR_ROLES, subject="op-42")),
+            address=monitoring.address, keys_dir=monitoring_keys_dir,
+            metadata=monitoring.metadata(*OPERATOR_ROLES, subject="op-42"),
             clock=clock, consumer=consumer,
         )
-    finally:
-        await channel.close()
-        await server.stop(grace=0)
-        await engine.dispose()

@@ -20,15 +20,11 @@ from monitoring.entrypoints.app import build_app
 from postloan.common.v1 import classification_pb2, money_pb2
 from postloan.monitoring.v1 import events_pb2 as m_events
 from postloan.monitoring.v1 import monitoring_pb2, monitoring_pb2_grpc, resources_pb2
-from postloan_runtime.auth import AuthInterceptor, TokenVerifier
 from postloan_runtime.clock import ManualClock
-from postloan_runtime.config import ServiceSettings
-from postloan_runtime.db import create_engine
-from postloan_runtime.grpc_errors import decode_error, error_domain
-from postloan_runtime.migrate import upgrade_head
-from postloan_runtime.server import start
+from postloan_runtime.grpc_errors import decode_error
 from postloan_runtime.telemetry import TelemetryHandle
 from postloan_runtime.testing.auth import bearer, token_for
+from postloan_runtime.testing.service import service_under_test
 
 pytestmark = pytest.mark.integration
 
@@ -147,42 +143,21 @@ async def harness(
     monitoring_keys_dir: Path,
     monitoring_telemetry: TelemetryHandle,
 ) -> AsyncIterator[Harness]:
-    url = await make_database("monitoring")
-    upgrade_head("monitoring", url)
     clock = ManualClock.at_business_date(dt.date(2024, 6, 1))
-    app = dataclasses.replace(build_app(clock=clock), workers=[])
-    settings = ServiceSettings(
-        package="monitoring",
-        name="monitoring",
-        database_url=url,
-        grpc_host="127.0.0.1",
-        grpc_port=0,
-        shutdown_grace_seconds=1.0,
-    )
-    verifier = TokenVerifier.from_jwks_file(monitoring_keys_dir / "trusted.jwks.json")
-    server = await start(
-        app,
-        settings,
-        telemetry=monitoring_telemetry,
-        auth=AuthInterceptor(error_domain("monitoring"), verifier),
-    )
-    engine = create_engine(url, pool_size=2)
-    channel = grpc.aio.insecure_channel(server.address)
-    try:
+    async with service_under_test(
+        "monitoring", lambda: build_app(clock=clock), make_database=make_database,
+        keys_dir=monitoring_keys_dir, telemetry=monitoring_telemetry,
+    ) as monitoring:
         yield Harness(
-            engine=engine,
-            loans=monitoring_pb2_grpc.LoanServiceStub(channel),
-            repayments=monitoring_pb2_grpc.RepaymentServiceStub(channel),
+            engine=monitoring.engine,
+            loans=monitoring_pb2_grpc.LoanServiceStub(monitoring.channel),
+            repayments=monitoring_pb2_grpc.RepaymentServiceStub(monitoring.channel),
             metadata=bearer(token_for(monitoring_keys_dir, ["lending_frontend"])),
             clock=clock,
             restructuring_metadata=bearer(
                 token_for(monitoring_keys_dir, ["service:restructuring"])
             ),
         )
-    finally:
-        await channel.close()
-        await server.stop(grace=0)
-        await engine.dispose()
 
 
 async def refused(call) -> object:
