@@ -78,6 +78,15 @@ test-faults: install
 test: install proto-check lint typecheck
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Every benchmark with its default size, one after another (about 20 minutes on 2 cores; 500k
+# cases and 100k loans are the big ones). Run on a quiet machine; figures go to
+# docs/performance.md by hand. Not part of `make test`.
+BENCHES := schedule inquiry post_repayment contact_check quote runtime_overhead daily_cycle \
+           assignment
+bench: install
+	@for b in $(BENCHES); do echo "== bench/bench_$$b.py"; \
+	  $(PY) bench/bench_$$b.py || exit 1; done
+
 # The database-backed tests once more on the embedded PostgreSQL, whatever server is configured.
 test-embedded: install
 	POSTLOAN_TEST_DATABASE_URL= $(PY) -m pytest -m "integration or e2e" $(PYTEST_ARGS)
