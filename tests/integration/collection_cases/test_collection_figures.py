@@ -240,3 +240,29 @@ async def test_figures_of_a_worked_example(harness: Harness, monkeypatch) -> Non
         "rival@1": ["champion", "2", "0.5000", "0.5000", "1.0000", "0.0000", "900.00",
                          "600.00", "0.6667", "0"],
     }
+
+    # --- a past range counts cases by the tier and state they had then -----------------------
+    # D2, before the broken promises escalated C and D: A and C early, B, D and E middle.
+    then = await h.reports.GetCollectionFigures(
+        c.GetCollectionFiguresRequest(from_date=day(d(1)), to_date=day(d(2))),
+        metadata=h.metadata)
+    assert [(t.tier, t.open_cases, t.paused_cases) for t in then.tiers] == [
+        (r.CASE_TIER_EARLY, 2, 0), (r.CASE_TIER_MIDDLE, 3, 0)]
+    # E is cured on D10 and its case closes: the range ending D9 still counts it, in MIDDLE.
+    h.clock.set(shanghai(10, 9))
+    await h.publish_and_wait(h.monitoring, "monitoring", mon.LoanCured(
+        loan_id="L-E", borrower_id="B-E", business_date=day(d(10)), from_bucket="M1",
+        previous_days_past_due=45))
+    [e_case] = (await h.cases.ListCases(c.ListCasesRequest(borrower_id="B-E"),
+                                        metadata=h.metadata)).cases
+    assert e_case.state == r.CASE_STATE_CLOSED
+    again = await h.reports.GetCollectionFigures(
+        c.GetCollectionFiguresRequest(from_date=day(d(1)), to_date=day(d(9))),
+        metadata=h.metadata)
+    assert [(t.tier, t.open_cases, t.paused_cases) for t in again.tiers] == [
+        (r.CASE_TIER_EARLY, 1, 0), (r.CASE_TIER_MIDDLE, 3, 0), (r.CASE_TIER_LATE, 1, 0)]
+    now = await h.reports.GetCollectionFigures(
+        c.GetCollectionFiguresRequest(from_date=day(d(1)), to_date=day(d(10))),
+        metadata=h.metadata)
+    assert [(t.tier, t.open_cases) for t in now.tiers] == [
+        (r.CASE_TIER_EARLY, 1), (r.CASE_TIER_MIDDLE, 2), (r.CASE_TIER_LATE, 1)]

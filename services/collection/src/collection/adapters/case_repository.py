@@ -121,14 +121,21 @@ async def view(conn: AsyncConnection, case_id: uuid.UUID) -> CaseView | None:
 async def append_history(
     conn: AsyncConnection, case_id: uuid.UUID, entries: Sequence[HistoryEntry], now: dt.datetime
 ) -> None:
-    """Append entries after the case's last one (callers hold the borrower lock)."""
+    """Append entries after the case's last one (callers hold the borrower lock). Each entry
+    keeps the case's state and tier as they are now: callers update the case row first."""
     if not entries:
         return
-    last = await conn.scalar(
-        select(func.coalesce(func.max(case_events.c.sequence), 0)).where(
-            case_events.c.case_id == case_id
+    last, state, tier = (
+        await conn.execute(
+            select(
+                select(func.coalesce(func.max(case_events.c.sequence), 0))
+                .where(case_events.c.case_id == case_id)
+                .scalar_subquery(),
+                cases.c.state,
+                cases.c.tier,
+            ).where(cases.c.case_id == case_id)
         )
-    )
+    ).one()
     await conn.execute(
         case_events.insert(),
         [
@@ -146,6 +153,8 @@ async def append_history(
                 "plan_id": entry.plan_id,
                 "reason": entry.reason,
                 "actor": entry.actor,
+                "case_state": state,
+                "case_tier": tier,
             }
             for index, entry in enumerate(entries, start=1)
         ],

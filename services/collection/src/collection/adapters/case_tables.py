@@ -211,6 +211,9 @@ case_events = Table(
     Column("plan_id", String(64), nullable=True),
     Column("reason", String(500), nullable=True),
     Column("actor", String(128), nullable=False),
+    # The case's state and tier right after this entry (migration 0005; NULL on older rows).
+    Column("case_state", String(16), nullable=True),
+    Column("case_tier", String(16), nullable=True),
     ForeignKeyConstraint(["case_id"], ["cases.case_id"], name="fk_case_events_case_id_cases"),
 )
 

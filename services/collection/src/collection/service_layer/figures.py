@@ -1,6 +1,7 @@
-"""Collection figures over a date range: cases per tier at the end of the range, and per
-strategy version and arm the contact, right-party-contact, promise, kept-promise and recovery
-rates. One set-based query per figure family; rates are exact decimals (4 places, half up).
+"""Collection figures over a date range: cases per tier at the end of the range (the tier and
+state each case had on that date, from its history), and per strategy version and arm the
+contact, right-party-contact, promise, kept-promise and recovery rates. One set-based query per
+figure family; rates are exact decimals (4 places, half up).
 
 Contact figures read the contact log (``contact_attempts``, ``contact_checks``, migration 0003);
 a database without them reports zero contacts."""
@@ -158,15 +159,36 @@ def _figures_sql(with_contacts: bool) -> str:
     """
 
 
+# A case's tier and state at the end of the range: those kept on its last history row of a
+# business date on or before it (migration 0005). A case with no such row (its history predates
+# that revision) counts with its current tier and state unless it closed by then.
 TIERS_SQL = """
-SELECT c.tier,
-       count(*) FILTER (WHERE c.state = 'OPEN') AS open_cases,
-       count(*) FILTER (WHERE c.state = 'PAUSED') AS paused_cases
-FROM cases c
-WHERE c.opened_on <= :to_date AND (c.closed_on IS NULL OR c.closed_on > :to_date)
-  AND (CAST(:strategy AS uuid) IS NULL OR c.strategy_version_id = CAST(:strategy AS uuid))
-GROUP BY c.tier
-ORDER BY array_position(ARRAY['EARLY','MIDDLE','LATE','WRITE_OFF']::varchar[], c.tier)
+WITH as_of AS (
+    SELECT coalesce(last.case_tier, c.tier) AS tier,
+           CASE
+               WHEN last.case_state IS NOT NULL THEN last.case_state
+               WHEN c.closed_on IS NOT NULL AND c.closed_on <= :to_date THEN 'CLOSED'
+               ELSE c.state
+           END AS state
+    FROM cases c
+    LEFT JOIN LATERAL (
+        SELECT e.case_state, e.case_tier
+        FROM case_events e
+        WHERE e.case_id = c.case_id AND e.case_state IS NOT NULL
+          AND e.business_date <= :to_date
+        ORDER BY e.sequence DESC
+        LIMIT 1
+    ) last ON true
+    WHERE c.opened_on <= :to_date
+      AND (CAST(:strategy AS uuid) IS NULL OR c.strategy_version_id = CAST(:strategy AS uuid))
+)
+SELECT tier,
+       count(*) FILTER (WHERE state = 'OPEN') AS open_cases,
+       count(*) FILTER (WHERE state = 'PAUSED') AS paused_cases
+FROM as_of
+WHERE state IN ('OPEN', 'PAUSED')
+GROUP BY tier
+ORDER BY array_position(ARRAY['EARLY','MIDDLE','LATE','WRITE_OFF']::varchar[], tier)
 """
 
 
@@ -175,7 +197,7 @@ async def collection_figures(
     strategy_version_id: uuid.UUID | None, *, zone: dt.tzinfo = dt.UTC,
 ) -> CollectionFigures:
     """Figures for business dates ``from_date``..``to_date`` inclusive. Tier counts are the
-    cases live at the end of the range, by their current tier and state."""
+    cases open or paused at the end of the range, by the tier they had then."""
     start = dt.datetime.combine(from_date, dt.time(), zone)
     end = dt.datetime.combine(to_date + dt.timedelta(days=1), dt.time(), zone)
     params = {
