@@ -3,6 +3,7 @@ real server, PostgreSQL and the bureau SIMULATOR running as its own process."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import timedelta
 
@@ -108,6 +109,12 @@ async def test_post_loan_reuse_within_window_then_new_query(h: InquiryHarness) -
     assert reused.reused_inquiry_id == first.inquiry_id and reused.report_id == first.report_id
     assert reused.score == first.score
     assert h.bureau.queries == 1  # the reuse made no bureau call
+    # The answer is built from the values written: it equals the stored row as read back.
+    for answered in (first, reused):
+        got = await h.inquiries.GetInquiry(
+            ci.GetInquiryRequest(inquiry_id=answered.inquiry_id), metadata=h.metadata
+        )
+        assert got.inquiry == answered
     # Pre-loan inquiries never reuse; past the window post-loan queries the bureau again.
     h.clock.advance(minutes=1)
     await h.inquire("b-3", consent.consent_id, purpose=PRE_LOAN)
@@ -374,6 +381,35 @@ async def test_chains_per_borrower_verify_independently(h: InquiryHarness) -> No
     check = await h.records.VerifyRecordChain(
         ci.VerifyRecordChainRequest(from_sequence=1, to_sequence=middle.sequence - 1),
         metadata=auditor,
+    )
+    assert check.intact
+
+
+async def test_concurrent_appends_to_one_chain_stay_linked(h: InquiryHarness) -> None:
+    """Inquiries of borrowers sharing a chain, all at once: each append reads the head only
+    under the chain's lock, so the chain stays gap-free and linked to committed records."""
+    from credit_inquiry.domain.record_chain import chain_of
+
+    chain = chain_of("b-40")
+    borrowers = [b for b in (f"b-4{i}" for i in range(200)) if chain_of(b) == chain][:3]
+    assert len(borrowers) == 3
+    consents = {b: await h.onboard(b) for b in borrowers}
+    for b in borrowers:  # a stored report each: the concurrent ones below reuse it
+        await h.inquire(b, consents[b].consent_id)
+    answers = await asyncio.gather(
+        *(h.inquire(b, consents[b].consent_id) for b in borrowers for _ in range(4))
+    )
+    assert {a.outcome for a in answers} == {res.INQUIRY_OUTCOME_REPORT_REUSED}
+    async with h.engine.connect() as conn:
+        rows = (await conn.execute(text(
+            "SELECT chain_sequence, record_hash, previous_hash FROM inquiry_records"
+            " WHERE chain = :chain ORDER BY chain_sequence"
+        ), {"chain": chain})).all()
+    assert [r.chain_sequence for r in rows] == list(range(1, 3 + 3 + 12 + 1))
+    assert rows[0].previous_hash == "0" * 64
+    assert [r.previous_hash for r in rows[1:]] == [r.record_hash for r in rows[:-1]]
+    check = await h.records.VerifyRecordChain(
+        ci.VerifyRecordChainRequest(), metadata=h.as_role("auditor")
     )
     assert check.intact
 

@@ -9,16 +9,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from sqlalchemy import and_, bindparam, func, insert, literal, or_, select, text, true, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, text, update
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from credit_inquiry.adapters.repository import row_to_consent
 from credit_inquiry.adapters.tables import (
+    consents,
     credit_reports,
     identity_verifications,
     inquiries,
     inquiry_records,
 )
-from credit_inquiry.domain.consent import ReportSection
+from credit_inquiry.domain.consent import Consent, ReportSection
 from credit_inquiry.domain.identity import IdentityMatchOutcome, IdentityVerification
 from credit_inquiry.domain.inquiry import RecordKind, StoredRetrieval
 from credit_inquiry.domain.record_chain import (
@@ -111,67 +114,79 @@ class IdentityRepository:
 
 
 @dataclass(frozen=True)
-class InquiryBasis:
-    """What an inquiry needs to know about the borrower, read in one statement: the newest
-    MATCHED identity verification and (post-loan) the newest retrieval with a stored report,
-    with the score and features to copy if it is reused."""
+class InquiryGrounds:
+    """What an inquiry rests on, read in one statement: the consent (share-locked, None when
+    there is no such consent), the borrower's newest MATCHED identity verification and
+    (post-loan) the newest retrieval with a stored report, with the score and features to copy
+    if it is reused."""
 
+    consent: Consent | None
     identity: StoredIdentity | None
     candidate: StoredRetrieval | None
     source: Any | None  # the candidate's inquiry columns (score, model_version, …)
 
 
-def _basis_statement() -> Any:
-    iv = identity_verifications.c
-    identity = (
-        select(identity_verifications)
-        .where(iv.borrower_id == bindparam("borrower_id"), iv.outcome == "MATCHED")
-        .order_by(iv.verified_at.desc())
-        .limit(1)
-        .lateral("identity")
-    )
-    i, r = inquiries.c, credit_reports.c
-    candidate = (
-        select(
-            i.inquiry_id.label("candidate_inquiry_id"),
-            i.report_id.label("candidate_report_id"),
-            r.sections.label("candidate_sections"),
-            i.completed_at.label("candidate_completed_at"),
-            i.score, i.model_version, i.reason_codes, i.risk_features, i.explanation,
-        )
-        .join(credit_reports, r.report_id == i.report_id)
-        .where(
-            bindparam("with_candidate"),
-            i.borrower_id == bindparam("borrower_id"),
-            i.outcome == "REPORT_RETRIEVED",
-            r.purged_at.is_(None),
-        )
-        .order_by(i.completed_at.desc())
-        .limit(1)
-        .lateral("candidate")
-    )
-    return (
-        select(identity, candidate)
-        .select_from(select(literal(1).label("one")).subquery("one"))
-        .outerjoin(identity, true())
-        .outerjoin(candidate, true())
-    )
+_CONSENT_COLUMNS: Final = ", ".join(f"c.{c.name}" for c in consents.columns)
+_IDENTITY_COLUMNS: Final = (
+    "verification_id", "borrower_id", "outcome", "consent_id", "bureau_reference",
+    "name_encrypted", "resident_id_encrypted", "masked_name", "masked_resident_id_number",
+    "masked_mobile", "verified_at", "requested_by",
+)
+# The consent row FOR SHARE (a revocation's FOR UPDATE waits for this transaction, and if this
+# statement waited for a revocation it rechecks the revoked row), the identity and the reuse
+# candidate in one round trip. No consent row: no row at all (CONSENT_MISSING). The identity
+# and candidate need no lock ordering with a revocation (it changes neither).
+_GROUNDS: Final = text(
+    f"SELECT {_CONSENT_COLUMNS}, "
+    + ", ".join(f"identity.{c} AS identity_{c}" for c in _IDENTITY_COLUMNS)
+    + ", candidate.*"
+    " FROM consents AS c"
+    " LEFT JOIN LATERAL (SELECT " + ", ".join(_IDENTITY_COLUMNS)
+    + " FROM identity_verifications"
+    " WHERE borrower_id = :borrower_id AND outcome = 'MATCHED'"
+    " ORDER BY verified_at DESC LIMIT 1) AS identity ON true"
+    " LEFT JOIN LATERAL (SELECT i.inquiry_id AS candidate_inquiry_id,"
+    " i.report_id AS candidate_report_id, r.sections AS candidate_sections,"
+    " i.completed_at AS candidate_completed_at, i.score, i.model_version, i.reason_codes,"
+    " i.risk_features, i.explanation"
+    " FROM inquiries AS i JOIN credit_reports AS r ON r.report_id = i.report_id"
+    " WHERE :with_candidate AND i.borrower_id = :borrower_id"
+    " AND i.outcome = 'REPORT_RETRIEVED' AND r.purged_at IS NULL"
+    " ORDER BY i.completed_at DESC LIMIT 1) AS candidate ON true"
+    " WHERE c.consent_id = :consent_id"
+    " FOR SHARE OF c"
+).columns(risk_features=JSONB, explanation=JSONB)
 
 
-# Built once: the hot path only binds parameters.
-_BASIS = _basis_statement()
-
-
-async def inquiry_basis(
-    conn: AsyncConnection, borrower_id: str, *, with_candidate: bool
-) -> InquiryBasis:
+async def inquiry_grounds(
+    conn: AsyncConnection, consent_id: uuid.UUID, borrower_id: str, *, with_candidate: bool
+) -> InquiryGrounds:
     row = (
-        await conn.execute(_BASIS, {"borrower_id": borrower_id, "with_candidate": with_candidate})
-    ).one()
+        await conn.execute(
+            _GROUNDS,
+            {"consent_id": consent_id, "borrower_id": borrower_id,
+             "with_candidate": with_candidate},
+        )
+    ).first()
+    if row is None:
+        return InquiryGrounds(None, None, None, None)
     identity = None
-    if row.verification_id is not None:
+    if row.identity_verification_id is not None:
         identity = StoredIdentity(
-            _row_to_verification(row), row.name_encrypted, row.resident_id_encrypted
+            IdentityVerification(
+                verification_id=row.identity_verification_id,
+                borrower_id=row.identity_borrower_id,
+                outcome=IdentityMatchOutcome(row.identity_outcome),
+                masked_name=row.identity_masked_name,
+                masked_resident_id_number=row.identity_masked_resident_id_number,
+                masked_mobile=row.identity_masked_mobile,
+                bureau_reference=row.identity_bureau_reference,
+                consent_id=row.identity_consent_id,
+                verified_at=row.identity_verified_at,
+                requested_by=row.identity_requested_by,
+            ),
+            row.identity_name_encrypted,
+            row.identity_resident_id_encrypted,
         )
     candidate = None
     if row.candidate_inquiry_id is not None:
@@ -181,7 +196,9 @@ async def inquiry_basis(
             sections=frozenset(ReportSection(s) for s in row.candidate_sections),
             completed_at=row.candidate_completed_at,
         )
-    return InquiryBasis(identity, candidate, row if candidate is not None else None)
+    return InquiryGrounds(
+        row_to_consent(row), identity, candidate, row if candidate is not None else None
+    )
 
 
 class ReportRepository:
@@ -238,11 +255,13 @@ class InquiryRepository:
     async def add(self, **values: Any) -> None:
         await self._conn.execute(insert(inquiries).values(**values))
 
-    async def add_returning(self, **values: Any) -> Any:
-        """Insert and return the stored row (one round trip)."""
-        return (
-            await self._conn.execute(insert(inquiries).values(**values).returning(inquiries))
+    async def add_locking_chain(self, values: dict[str, Any], chain: int) -> ChainHead:
+        """Insert the inquiry (``values``: every column) and, in the same round trip, lock
+        ``chain`` for an append and read its head (see :class:`RecordChain`)."""
+        row = (
+            await self._conn.execute(_INSERT_LOCKING_CHAIN, {**values, "chains": [chain]})
         ).one()
+        return ChainHead(row.chain_sequence or 0, row.record_hash or GENESIS)
 
     async def get(self, inquiry_id: uuid.UUID) -> Any | None:
         return (
@@ -336,16 +355,32 @@ class NewRecord:
     note: str | None = None
 
 
-_LOCK_CHAINS = text(
-    "SELECT pg_advisory_xact_lock(:space, chain)"
-    " FROM (SELECT unnest(CAST(:chains AS integer[])) AS chain ORDER BY 1) AS ordered"
+@dataclass(frozen=True)
+class ChainHead:
+    """A chain's newest position (0: empty) and its hash (GENESIS: empty)."""
+
+    position: int
+    record_hash: str
+
+
+# Locks the chains (ascending) and then reads their heads with a fresh snapshot, in one
+# statement: see migration 0005 for why this takes a function.
+_CHAIN_HEADS: Final = text(
+    "SELECT chain, chain_sequence, record_hash"
+    " FROM inquiry_chain_heads(:space, CAST(:chains AS integer[]))"
+).bindparams(space=CHAIN_LOCK_SPACE)
+_INQUIRY_COLUMNS: Final = tuple(c.name for c in inquiries.columns)
+_INSERT_LOCKING_CHAIN: Final = text(
+    "WITH inserted AS (INSERT INTO inquiries (" + ", ".join(_INQUIRY_COLUMNS) + ") VALUES ("
+    + ", ".join(f":{c}" for c in _INQUIRY_COLUMNS) + "))"
+    " SELECT chain, chain_sequence, record_hash"
+    " FROM inquiry_chain_heads(:space, CAST(:chains AS integer[]))"
+).bindparams(
+    bindparam("risk_features", type_=JSONB),
+    bindparam("explanation", type_=JSONB),
+    space=CHAIN_LOCK_SPACE,
 )
-_CHAIN_HEADS = text(
-    "SELECT c.chain, head.chain_sequence, head.record_hash"
-    " FROM unnest(CAST(:chains AS integer[])) AS c(chain)"
-    " LEFT JOIN LATERAL (SELECT r.chain_sequence, r.record_hash FROM inquiry_records AS r"
-    " WHERE r.chain = c.chain ORDER BY r.chain_sequence DESC LIMIT 1) AS head ON true"
-)
+_INSERT_RECORDS: Final = insert(inquiry_records)
 
 
 class RecordChain:
@@ -358,15 +393,22 @@ class RecordChain:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
 
-    async def append(self, records: Sequence[NewRecord]) -> list[dict[str, Any]]:
+    async def append(
+        self, records: Sequence[NewRecord], *, locked_heads: dict[int, ChainHead] | None = None
+    ) -> list[dict[str, Any]]:
+        """Append ``records``. ``locked_heads``: the heads of every chain they go to, read by
+        this transaction under the chains' locks (:meth:`InquiryRepository.add_locking_chain`);
+        without it, this locks the chains and reads their heads first."""
         if not records:
             return []
-        chains = sorted({chain_of(r.borrower_id) for r in records})
-        await self._conn.execute(_LOCK_CHAINS, {"space": CHAIN_LOCK_SPACE, "chains": chains})
-        heads: dict[int, tuple[int, str]] = {
-            row.chain: (row.chain_sequence or 0, row.record_hash or GENESIS)
-            for row in await self._conn.execute(_CHAIN_HEADS, {"chains": chains})
-        }
+        if locked_heads is None:
+            chains = sorted({chain_of(r.borrower_id) for r in records})
+            heads = {
+                row.chain: (row.chain_sequence or 0, row.record_hash or GENESIS)
+                for row in await self._conn.execute(_CHAIN_HEADS, {"chains": chains})
+            }
+        else:
+            heads = {chain: (h.position, h.record_hash) for chain, h in locked_heads.items()}
         rows: list[dict[str, Any]] = []
         for record in records:
             chain = chain_of(record.borrower_id)
@@ -405,7 +447,7 @@ class RecordChain:
                 }
             )
             heads[chain] = (position, record_hash)
-        await self._conn.execute(insert(inquiry_records), rows)
+        await self._conn.execute(_INSERT_RECORDS, rows)
         return rows
 
     async def chains_in(self, first: int, last: int) -> list[int]:

@@ -25,7 +25,7 @@ from credit_inquiry.domain.consent import (
 from postloan_runtime.errors import Aborted
 
 
-def _row_to_consent(row: Any) -> Consent:
+def row_to_consent(row: Any) -> Consent:
     revocation = None
     if row.revoked_at is not None:
         revocation = Revocation(
@@ -105,7 +105,7 @@ class ConsentRepository:
         elif for_share:
             query = query.with_for_update(read=True)
         row = (await self._conn.execute(query)).first()
-        return _row_to_consent(row) if row is not None else None
+        return row_to_consent(row) if row is not None else None
 
     async def save_revocation(self, consent: Consent) -> None:
         """Write the revocation; refuses with ABORTED if the row changed since it was read
@@ -155,4 +155,4 @@ class ConsentRepository:
             )
         query = query.order_by(consents.c.granted_at.desc(), consents.c.consent_id.desc())
         rows = (await self._conn.execute(query.limit(limit))).all()
-        return [_row_to_consent(row) for row in rows]
+        return [row_to_consent(row) for row in rows]

@@ -3,15 +3,17 @@
 **The inquiry transaction** (docs/credit_inquiry.md). One unit of work does all of it:
 
 1. claim the ``request_id`` (first statement, AIP-155);
-2. read the consent ``FOR SHARE`` and check it covers borrower, purpose and sections *now*; the
-   lock makes a concurrent revocation (``FOR UPDATE``) wait until this transaction ends, so
-   the consent cannot be withdrawn between the check and the record;
+2. read the consent ``FOR SHARE`` (with the identity and the reuse candidate, one statement)
+   and check it covers borrower, purpose and sections *now*; the lock makes a concurrent
+   revocation (``FOR UPDATE``) wait until this transaction ends, so the consent cannot be
+   withdrawn between the check and the record;
 3. answer from a stored report inside the reuse window (post-loan only; no bureau call), or
    call the bureau **while the transaction is open** (bounded by the adapter's deadline and
    retries);
-4. store the encrypted report, the inquiry and the idempotent response; then append the chain
-   record to the borrower's chain (its advisory lock is taken here, held for the chain insert,
-   the InquiryCompleted outbox row and the commit); commit.
+4. store the encrypted report and the inquiry, whose insert also takes the borrower's chain
+   lock and reads the chain's head; store the idempotent response; append the chain record
+   (the lock is held for the idempotency update, the chain insert, the InquiryCompleted outbox
+   row and the commit); commit.
 
 A bureau failure raises before anything is written: the transaction rolls back, the
 idempotency key with it, and the caller gets UNAVAILABLE / DEADLINE_EXCEEDED with nothing
@@ -31,6 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Final
 
 from google.protobuf.message import Message
@@ -44,12 +47,13 @@ from credit_inquiry.adapters.inquiry_protobuf import (
     verification_to_proto,
 )
 from credit_inquiry.adapters.inquiry_repository import (
+    ChainHead,
     IdentityRepository,
     InquiryRepository,
     NewRecord,
     RecordChain,
     ReportRepository,
-    inquiry_basis,
+    inquiry_grounds,
 )
 from credit_inquiry.adapters.repository import ConsentRepository
 from credit_inquiry.domain.consent import ConsentPurpose, ReportSection
@@ -75,7 +79,7 @@ from credit_inquiry.domain.inquiry_commands import (
     RequestInquiry,
     VerifyIdentity,
 )
-from credit_inquiry.domain.record_chain import GENESIS, ChainCheck, verify_chain
+from credit_inquiry.domain.record_chain import GENESIS, ChainCheck, chain_of, verify_chain
 from credit_inquiry.domain.report import risk_features
 from credit_inquiry.domain.scorecard import DEFAULT_MODEL, ScoringModel
 from postloan.credit_inquiry.v1 import credit_inquiry_pb2, report_pb2
@@ -246,34 +250,36 @@ async def request_inquiry(
     """Check the consent and record the inquiry in one transaction (see the module docstring);
     emits InquiryCompleted."""
     now = ctx.clock.now()
+    chain = chain_of(command.borrower_id)
     # Appended after the idempotency response is stored, right before the commit (which writes
-    # the outbox row): the chain's lock is held for two statements and the commit. The outbox
-    # row comes after the lock so a borrower's events keep the chain's (= commit) order.
+    # the outbox row). The chain's lock is taken, and its head read, by the inquiry's insert:
+    # it is held for the idempotency update, the chain insert, the outbox row and the commit.
+    # The outbox row comes after the lock so a borrower's events keep the chain's (= commit)
+    # order.
     chain_record: list[NewRecord] = []
+    chain_heads: dict[int, ChainHead] = {}
     async with UnitOfWork(ctx.engine) as uow:
 
         async def inquire() -> credit_inquiry_pb2.RequestInquiryResponse:
             conn = uow.connection
-            consent = await ConsentRepository(conn).get(command.consent_id, for_share=True)
+            # Consent (share-locked), identity, reuse candidate and its score: one statement.
+            grounds = await inquiry_grounds(
+                conn, command.consent_id, command.borrower_id,
+                with_candidate=command.purpose is ConsentPurpose.POST_LOAN_MANAGEMENT,
+            )
             consent = check_consent(
-                consent,
+                grounds.consent,
                 borrower_id=command.borrower_id,
                 purpose=command.purpose,
                 sections=command.sections,
                 at=now,
             )
             sections = sections_for(command.sections, consent)
-            # Identity, reuse candidate and its score: one statement.
-            basis = await inquiry_basis(
-                conn, command.borrower_id,
-                with_candidate=command.purpose is ConsentPurpose.POST_LOAN_MANAGEMENT,
-            )
-            identity, candidate = basis.identity, basis.candidate
+            identity, candidate = grounds.identity, grounds.candidate
             if identity is None:
                 raise FailedPrecondition(
                     IDENTITY_NOT_VERIFIED, "the borrower has no matched identity verification"
                 )
-            inquiries = InquiryRepository(conn)
             values: dict[str, Any] = {
                 "inquiry_id": uuid.uuid4(),
                 "borrower_id": command.borrower_id,
@@ -296,8 +302,8 @@ async def request_inquiry(
                 candidate, purpose=command.purpose, sections=sections, at=now,
                 window=ctx.settings.reuse_window,
             ):
-                source = basis.source
-                if source is None:  # inquiry_basis reads it in the same row as the candidate
+                source = grounds.source
+                if source is None:  # inquiry_grounds reads it in the same row as the candidate
                     raise AssertionError("reuse candidate without its inquiry's score columns")
                 kind = RecordKind.REUSE
                 values.update(
@@ -353,8 +359,10 @@ async def request_inquiry(
                         risk_features=features.to_dict(),
                         explanation=explanation_to_json(result, model),
                     )
-            row = await inquiries.add_returning(**values)
-            inquiry = inquiry_to_proto(row)
+            chain_heads[chain] = await InquiryRepository(conn).add_locking_chain(values, chain)
+            # The stored row is exactly ``values`` (every column given, no defaults or
+            # triggers), so the answer is built from them rather than read back.
+            inquiry = inquiry_to_proto(SimpleNamespace(**values))
             uow.record_event(inquiry_completed(inquiry), ordering_key=command.borrower_id)
             chain_record.append(
                 NewRecord(
@@ -384,7 +392,8 @@ async def request_inquiry(
             effect=inquire,
             now=now,
         )
-        await RecordChain(uow.connection).append(chain_record)  # nothing on a replay
+        # Nothing on a replay; the heads were read under the lock the insert took.
+        await RecordChain(uow.connection).append(chain_record, locked_heads=chain_heads)
         await uow.commit()
     return response
 
