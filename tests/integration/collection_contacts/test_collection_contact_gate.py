@@ -86,6 +86,36 @@ async def test_eight_agents_racing_get_exactly_three_connected_calls(harness) ->
     assert (await h.check("b-race", phone)).decision == R.CONTACT_DECISION_ALLOWED
 
 
+async def test_a_check_waiting_for_a_profile_change_uses_the_new_jurisdiction(harness) -> None:
+    """The gate reads the debtor's row under its lock, together with the jurisdiction profile;
+    when the row changes while the check waits for the lock, the profile of the debtor's new
+    jurisdiction applies (and the new zone)."""
+    h = harness
+    await h.debtor("b-move")
+    phone = await h.point("b-move", "13800001259")
+    async with h.engine.connect() as conn:
+        transaction = await conn.begin()
+        await conn.execute(text(
+            "UPDATE debtor_profiles SET jurisdiction_code = 'US', time_zone = 'America/New_York'"
+            " WHERE borrower_id = 'b-move'"
+        ))
+        pending = asyncio.ensure_future(h.check("b-move", phone, channel=R.CONTACT_CHANNEL_SMS))
+        for _ in range(100):  # until the check waits for the debtor's lock
+            await asyncio.sleep(0.05)
+            async with h.engine.connect() as probe:
+                waiting = await probe.scalar(text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                    " AND datname = current_database()"
+                ))
+            if waiting:
+                break
+        assert waiting and not pending.done()
+        await transaction.commit()
+    check = await pending
+    assert (check.time_zone, check.jurisdiction_profile) == ("America/New_York", "US@1")
+    assert list(check.refusal_reasons) == [R.CONTACT_REFUSAL_REASON_QUIET_HOURS]
+
+
 async def test_unused_clearances_hold_their_slot_until_they_expire(harness) -> None:
     h = harness
     await h.debtor("b-exp")
@@ -132,6 +162,7 @@ async def test_quiet_hours_in_the_borrowers_zone_are_refused_and_recorded(harnes
         collection_pb2.ListContactChecksRequest(borrower_id="b-ny"), metadata=h.metadata
     )
     assert [c.check_id for c in listed.checks] == [check.check_id]
+    assert listed.checks[0] == check  # the answer is the stored row
     # A Shanghai borrower at the same instant is fine.
     await h.debtor("b-sh")
     sh_phone = await h.point("b-sh", "13800001252")

@@ -8,12 +8,12 @@ import datetime as dt
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any, Final, TypeAlias
 
-from sqlalchemy import and_, func, or_, select, tuple_, update
+from sqlalchemy import String, and_, bindparam, func, insert, or_, select, text, tuple_, update
+from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from collection.adapters.case_tables import agents, cases
 from collection.adapters.contact_tables import (
     contact_attempts,
     contact_checks,
@@ -95,6 +95,84 @@ def debtor_from_rows(profile: Row, flags: Sequence[Row]) -> DebtorContactProfile
         ),
         quiet_hours_consent_at=profile["quiet_hours_consent_at"],
     )
+
+
+# --- the gate's reads: two statements ----------------------------------------------------------
+
+_PROFILE_COLUMNS: Final = tuple(
+    c.name for c in jurisdiction_profiles.columns if c.name not in ("created_at", "created_by")
+)
+# The debtor's row locked FOR UPDATE (checks of one debtor go one after another), with the
+# agency of the checking agent, the contact point, the case and the jurisdiction profile in
+# effect: none of these is ordered by the debtor's lock (their writers do not take it), so
+# reading them with the lock costs no guarantee. No debtor: no row.
+_GATE_SUBJECT: Final = text(
+    "SELECT d.borrower_id, d.time_zone, d.jurisdiction_code, d.preferred_windows,"
+    " d.quiet_hours_consent_at,"
+    " (SELECT g.agency_id FROM agents AS g WHERE g.agent_id = :agent_id) AS agent_agency_id,"
+    " p.contact_point_id AS point_contact_point_id, p.borrower_id AS point_borrower_id,"
+    " p.party AS point_party, p.kind AS point_kind, p.active AS point_active,"
+    " p.emergency_contact AS point_emergency_contact,"
+    " k.case_id AS case_case_id, k.state AS case_state, k.agent_id AS case_agent_id,"
+    " k.agency_id AS case_agency_id, "
+    + ", ".join(f"j.{c} AS profile_{c}" for c in _PROFILE_COLUMNS)
+    + " FROM debtor_profiles AS d"
+    " LEFT JOIN contact_points AS p ON p.contact_point_id = :contact_point_id"
+    " LEFT JOIN cases AS k ON k.case_id = :case_id AND k.borrower_id = :borrower_id"
+    " LEFT JOIN LATERAL (SELECT " + ", ".join(_PROFILE_COLUMNS)
+    + " FROM jurisdiction_profiles WHERE code = d.jurisdiction_code AND effective_from <= :now"
+    " ORDER BY version DESC LIMIT 1) AS j ON true"
+    " WHERE d.borrower_id = :borrower_id"
+    " FOR UPDATE OF d"
+).bindparams(
+    bindparam("agent_id", type_=String),
+    bindparam("contact_point_id", type_=UUID(as_uuid=True)),
+    bindparam("case_id", type_=UUID(as_uuid=True)),
+)
+# Read after the lock (a statement of its own, so its snapshot includes every check and flag
+# committed by whoever held the lock before): the flags in force, the attempts since ``since``
+# and the clearances still holding a slot at ``now``. ``source``: 0 flag, 1 attempt, 2 clearance.
+_GATE_HISTORY: Final = text(
+    "SELECT 0 AS source, f.flag_id, f.reason, f.channel, f.contact_point_id, f.set_at AS at,"
+    " f.expires_at, f.cleared_at, NULL AS party, NULL AS connected, NULL AS conversation"
+    " FROM do_not_contact_flags AS f"
+    " WHERE f.borrower_id = :borrower_id AND f.cleared_at IS NULL"
+    " AND (f.expires_at IS NULL OR f.expires_at > :planned_at)"
+    " UNION ALL"
+    " SELECT 1, NULL, NULL, a.channel, a.contact_point_id, a.started_at, NULL, NULL, a.party,"
+    " a.connected, a.conversation"
+    " FROM contact_attempts AS a"
+    " WHERE a.borrower_id = :borrower_id AND a.started_at >= :since"
+    " UNION ALL"
+    " SELECT 2, NULL, NULL, c.channel, c.contact_point_id, c.planned_at, NULL, NULL, c.party,"
+    " NULL, NULL"
+    " FROM contact_checks AS c"
+    " WHERE c.borrower_id = :borrower_id AND c.decision = 'ALLOWED' AND c.used_at IS NULL"
+    " AND c.released_at IS NULL AND c.clearance_expires_at > :now"
+    " ORDER BY source, at, flag_id"
+)
+_INSERT_CHECK: Final = insert(contact_checks)
+
+
+@dataclass(frozen=True)
+class GateSubject:
+    """What the gate reads with the debtor's lock (see :data:`_GATE_SUBJECT`)."""
+
+    debtor: Row
+    agent_agency_id: str | None
+    point: Row | None  # contact_point_id, borrower_id, party, kind, active, emergency_contact
+    case: Row | None  # case_id, state, agent_id, agency_id
+    profile: Row | None  # the jurisdiction profile in effect (None: none in effect)
+
+
+@dataclass(frozen=True)
+class GateHistory:
+    flags: list[Row]
+    past: list[PastContact]
+
+
+def _prefixed(row: Row, prefix: str) -> dict[str, Any]:
+    return {k[len(prefix):]: v for k, v in row.items() if k.startswith(prefix)}
 
 
 @dataclass(frozen=True)
@@ -186,29 +264,11 @@ class ContactRepository:
 
     # --- debtor profiles, contact points, flags ---------------------------------------------
 
-    async def debtor(
-        self, borrower_id: str, *, lock: bool = False, agency_of_agent: str | None = None
-    ) -> Row | None:
-        """The debtor's profile row. With ``agency_of_agent``, the same round trip also reads
-        the agency that agent works for, as ``agent_agency_id`` (None: in-house or unknown)."""
+    async def debtor(self, borrower_id: str, *, lock: bool = False) -> Row | None:
+        """The debtor's profile row."""
         query = select(debtor_profiles).where(debtor_profiles.c.borrower_id == borrower_id)
-        if agency_of_agent is not None:
-            query = query.add_columns(
-                select(agents.c.agency_id)
-                .where(agents.c.agent_id == agency_of_agent)
-                .scalar_subquery()
-                .label("agent_agency_id")
-            )
         if lock:
             query = query.with_for_update(of=debtor_profiles)
-        return (await self._conn.execute(query)).mappings().first()
-
-    async def case_of_borrower(self, case_id: uuid.UUID, borrower_id: str) -> Row | None:
-        """The case (its id, state, assignee ``agent_id`` and placement ``agency_id``) when it
-        is this borrower's; None otherwise."""
-        query = select(cases.c.case_id, cases.c.state, cases.c.agent_id, cases.c.agency_id).where(
-            cases.c.case_id == case_id, cases.c.borrower_id == borrower_id
-        )
         return (await self._conn.execute(query)).mappings().first()
 
     async def contact_point(self, contact_point_id: uuid.UUID, *, lock: bool = False) -> Row | None:
@@ -246,57 +306,80 @@ class ContactRepository:
             query = query.with_for_update()
         return (await self._conn.execute(query)).mappings().first()
 
+    # --- the gate -----------------------------------------------------------------------------
+
+    async def gate_subject(
+        self, borrower_id: str, *, agent_id: str | None, contact_point_id: uuid.UUID | None,
+        case_id: uuid.UUID | None, now: dt.datetime,
+    ) -> GateSubject | None:
+        """Lock the debtor's profile row and read what the gate needs besides the flags and
+        the history (None: no such debtor). One round trip, except when the debtor row changed
+        while this waited for its lock: PostgreSQL then rechecks the new row version but keeps
+        the profile it joined for the old one, so a profile that does not match the debtor's
+        jurisdiction (or none) is read again."""
+        row = (
+            await self._conn.execute(
+                _GATE_SUBJECT,
+                {"borrower_id": borrower_id, "agent_id": agent_id,
+                 "contact_point_id": contact_point_id, "case_id": case_id, "now": now},
+            )
+        ).mappings().first()
+        if row is None:
+            return None
+        profile: Row | None = None
+        if row["profile_code"] == row["jurisdiction_code"]:
+            profile = _prefixed(row, "profile_")
+        else:
+            profile = await self.effective_profile(row["jurisdiction_code"], now)
+        return GateSubject(
+            debtor=row,
+            agent_agency_id=row["agent_agency_id"],
+            point=(
+                _prefixed(row, "point_") if row["point_contact_point_id"] is not None else None
+            ),
+            case=_prefixed(row, "case_") if row["case_case_id"] is not None else None,
+            profile=profile,
+        )
+
+    async def gate_history(
+        self, borrower_id: str, *, planned_at: dt.datetime, since: dt.datetime, now: dt.datetime
+    ) -> GateHistory:
+        """After :meth:`gate_subject`: the flags in force at ``planned_at``, the attempts
+        started since ``since`` and the clearances still holding a slot at ``now``."""
+        rows = await self._conn.execute(
+            _GATE_HISTORY,
+            {"borrower_id": borrower_id, "planned_at": planned_at, "since": since, "now": now},
+        )
+        flags: list[Row] = []
+        past: list[PastContact] = []
+        for r in rows:
+            if r.source == 0:
+                flags.append({
+                    "flag_id": r.flag_id, "reason": r.reason, "channel": r.channel,
+                    "contact_point_id": r.contact_point_id, "set_at": r.at,
+                    "expires_at": r.expires_at, "cleared_at": r.cleared_at,
+                })
+            else:
+                past.append(
+                    PastContact(
+                        channel=Channel(r.channel),
+                        party=Party(r.party),
+                        contact_point_id=str(r.contact_point_id) if r.contact_point_id else None,
+                        at=r.at,
+                        connected=bool(r.connected),
+                        conversation=bool(r.conversation),
+                        pending=r.source == 2,
+                    )
+                )
+        return GateHistory(flags, past)
+
+    async def add_check(self, values: dict[str, Any]) -> Row:
+        """Insert a check (``values``: every column but ``used_at`` and ``released_at``) and
+        return the stored row, built from the values (no defaults or triggers apply)."""
+        await self._conn.execute(_INSERT_CHECK, values)
+        return {**values, "used_at": None, "released_at": None}
+
     # --- gate history, checks, attempts -----------------------------------------------------
-
-    async def recent_contacts(
-        self, borrower_id: str, *, since: dt.datetime, now: dt.datetime
-    ) -> list[PastContact]:
-        """Attempts started since ``since`` and clearances still holding a slot at ``now``."""
-        a = contact_attempts
-        attempts = await self._conn.execute(
-            select(
-                a.c.channel, a.c.party, a.c.contact_point_id, a.c.started_at, a.c.connected,
-                a.c.conversation,
-            ).where(a.c.borrower_id == borrower_id, a.c.started_at >= since)
-        )
-        c = contact_checks
-        clearances = await self._conn.execute(
-            select(c.c.channel, c.c.party, c.c.contact_point_id, c.c.planned_at).where(
-                c.c.borrower_id == borrower_id,
-                c.c.decision == "ALLOWED",
-                c.c.used_at.is_(None),
-                c.c.released_at.is_(None),
-                c.c.clearance_expires_at > now,
-            )
-        )
-        past = [
-            PastContact(
-                channel=Channel(r.channel),
-                party=Party(r.party),
-                contact_point_id=str(r.contact_point_id) if r.contact_point_id else None,
-                at=r.started_at,
-                connected=r.connected,
-                conversation=r.conversation,
-            )
-            for r in attempts
-        ]
-        past.extend(
-            PastContact(
-                channel=Channel(r.channel),
-                party=Party(r.party),
-                contact_point_id=str(r.contact_point_id) if r.contact_point_id else None,
-                at=r.planned_at,
-                pending=True,
-            )
-            for r in clearances
-        )
-        return past
-
-    async def insert_check(self, values: dict[str, Any]) -> Row:
-        result = await self._conn.execute(
-            contact_checks.insert().values(**values).returning(contact_checks)
-        )
-        return result.mappings().one()
 
     async def check(self, check_id: uuid.UUID, *, lock: bool = False) -> Row | None:
         query = select(contact_checks).where(contact_checks.c.check_id == check_id)

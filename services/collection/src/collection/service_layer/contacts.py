@@ -126,31 +126,39 @@ class DispatchCommand:
 async def _gate(
     repo: ContactRepository, command: CheckCommand, *, now: dt.datetime, policy: GatePolicy
 ) -> Row:
-    """Lock the debtor, decide, record the check (allowed: a clearance). Returns the row."""
-    debtor_row = await repo.debtor(
-        command.borrower_id, lock=True, agency_of_agent=command.agent_id
+    """Lock the debtor, decide, record the check (allowed: a clearance). Returns the row.
+    Three statements: the debtor locked with what does not depend on its lock (contact point,
+    case, agent's agency, jurisdiction profile); then, after the lock, the flags and the recent
+    contacts; then the check."""
+    subject = await repo.gate_subject(
+        command.borrower_id,
+        agent_id=command.agent_id,
+        contact_point_id=command.contact_point_id,
+        case_id=uuid.UUID(command.case_id) if command.case_id is not None else None,
+        now=now,
     )
-    if debtor_row is None:
+    if subject is None:
         raise NotFound("debtor_profile", command.borrower_id)
+    debtor_row = subject.debtor
     point = None
     if command.contact_point_id is not None:
-        point_row = await repo.contact_point(command.contact_point_id)
+        point_row = subject.point
         if point_row is None or point_row["borrower_id"] != command.borrower_id:
             raise NotFound("contact_point", str(command.contact_point_id))
         point = point_view(point_row)
     contactor = Holder(
         agent_id=command.agent_id,
-        agency_id=debtor_row["agent_agency_id"] if command.agent_id is not None else None,
+        agency_id=subject.agent_agency_id if command.agent_id is not None else None,
     )
     case_state, case_holder = None, NOBODY
     if command.case_id is not None:
-        case_row = await repo.case_of_borrower(uuid.UUID(command.case_id), command.borrower_id)
+        case_row = subject.case
         if case_row is None:
             raise NotFound("case", command.case_id)
         case_state = case_row["state"]
         case_holder = Holder(agent_id=case_row["agent_id"], agency_id=case_row["agency_id"])
     code = debtor_row["jurisdiction_code"]
-    profile_row = await repo.effective_profile(code, now)
+    profile_row = subject.profile
     if profile_row is None:
         raise FailedPrecondition(
             ContactReasons.NO_JURISDICTION_PROFILE,
@@ -159,11 +167,11 @@ async def _gate(
         )
     rules = rules_from_row(profile_row)
     planned_at = command.planned_at or now
-    flags = await repo.flags_in_force(command.borrower_id, planned_at)
-    debtor = debtor_from_rows(debtor_row, flags)
-    history = await repo.recent_contacts(
-        command.borrower_id, since=planned_at - lookback(rules), now=now
+    gate_history = await repo.gate_history(
+        command.borrower_id, planned_at=planned_at, since=planned_at - lookback(rules), now=now
     )
+    debtor = debtor_from_rows(debtor_row, gate_history.flags)
+    history = gate_history.past
     decision = check_contact(
         rules,
         debtor,
@@ -174,7 +182,7 @@ async def _gate(
         ),
         history,
     )
-    return await repo.insert_check(
+    return await repo.add_check(
         {
             "check_id": uuid.uuid4(),
             "borrower_id": command.borrower_id,
