@@ -5,6 +5,7 @@ idempotency key and whose events go to the outbox as protobuf."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from monitoring.domain.loans import (
@@ -26,6 +27,7 @@ from postloan.monitoring.v1 import events_pb2, resources_pb2
 from postloan_runtime.proto_convert import (
     date_to_proto,
     decimal_to_proto,
+    decimal_to_text,
     fen_to_proto,
     timestamp_to_proto,
 )
@@ -78,40 +80,71 @@ def terms_to_proto(terms: LoanTerms) -> resources_pb2.LoanTerms:
     )
 
 
+# Sub-messages are given to constructors as dicts: built in place, about twice as fast as
+# building each Money and Date message and copying it in (loans and schedules are read for
+# every quote and returned by every posting).
+
+
+def _money(fen: int, currency: str) -> dict[str, object]:
+    return {"currency_code": currency, "minor_units": fen}
+
+
+def _date(value: dt.date) -> dict[str, int]:
+    return {"year": value.year, "month": value.month, "day": value.day}
+
+
 def _components(amounts: ComponentAmounts, currency: str) -> resources_pb2.ComponentAmounts:
-    return resources_pb2.ComponentAmounts(
-        principal=fen_to_proto(amounts.principal_fen, currency),
-        interest=fen_to_proto(amounts.interest_fen, currency),
-        penalty=fen_to_proto(amounts.penalty_fen, currency),
-        total=fen_to_proto(amounts.total_fen, currency),
-    )
+    return resources_pb2.ComponentAmounts(**_components_fields(amounts, currency))
+
+
+def _components_fields(amounts: ComponentAmounts, currency: str) -> dict[str, object]:
+    return {
+        "principal": _money(amounts.principal_fen, currency),
+        "interest": _money(amounts.interest_fen, currency),
+        "penalty": _money(amounts.penalty_fen, currency),
+        "total": _money(amounts.total_fen, currency),
+    }
 
 
 def loan_to_proto(loan: Loan) -> resources_pb2.Loan:
     currency = loan.terms.currency
     figures = status_figures(loan)
-    status = resources_pb2.LoanStatus(
-        as_of=date_to_proto(loan.status_as_of),
-        days_past_due=loan.days_past_due,
-        bucket=loan.bucket,
-        classification=CLASSIFICATION_TO_PROTO[loan.classification],
-        overdue=_components(figures.overdue, currency),
-        outstanding=_components(figures.outstanding, currency),
-        next_installment_amount=fen_to_proto(figures.next_installment_fen, currency),
-        regular_installment_amount=fen_to_proto(figures.regular_installment_fen, currency),
-        paid_installments=figures.paid_installments,
-        remaining_installments=figures.remaining_installments,
-    )
+    status: dict[str, object] = {
+        "as_of": _date(loan.status_as_of),
+        "days_past_due": loan.days_past_due,
+        "bucket": loan.bucket,
+        "classification": CLASSIFICATION_TO_PROTO[loan.classification],
+        "overdue": _components_fields(figures.overdue, currency),
+        "outstanding": _components_fields(figures.outstanding, currency),
+        "next_installment_amount": _money(figures.next_installment_fen, currency),
+        "regular_installment_amount": _money(figures.regular_installment_fen, currency),
+        "paid_installments": figures.paid_installments,
+        "remaining_installments": figures.remaining_installments,
+    }
     if loan.classification_floor is not None:
-        status.classification_floor = CLASSIFICATION_TO_PROTO[loan.classification_floor]
+        status["classification_floor"] = CLASSIFICATION_TO_PROTO[loan.classification_floor]
     if figures.next_due_date is not None:
-        status.next_due_date.CopyFrom(date_to_proto(figures.next_due_date))
+        status["next_due_date"] = _date(figures.next_due_date)
+    if loan.last_repayment_date is not None:
+        status["last_repayment_date"] = _date(loan.last_repayment_date)
+    terms = loan.terms
     message = resources_pb2.Loan(
         loan_id=loan.loan_id,
         borrower_id=loan.borrower_id,
         credit_line_id=loan.credit_line_id or "",
-        terms=terms_to_proto(loan.terms),
-        current_annual_rate=decimal_to_proto(loan.current_annual_rate),
+        terms={
+            "product_code": terms.product_code,
+            "principal": _money(terms.principal_fen, currency),
+            "annual_rate": {"value": decimal_to_text(terms.annual_rate)},
+            "term_periods": terms.term_periods,
+            "repayment_method": REPAYMENT_METHOD_TO_PROTO[terms.repayment_method],
+            "disbursement_date": _date(terms.disbursement_date),
+            "due_day": terms.due_day,
+            "grace_days": terms.grace_days,
+            "penalty_annual_rate": {"value": decimal_to_text(terms.penalty_annual_rate)},
+            "prepayment_rule": PREPAYMENT_RULE_TO_PROTO[terms.prepayment_rule],
+        },
+        current_annual_rate={"value": decimal_to_text(loan.current_annual_rate)},
         state=LOAN_STATE_TO_PROTO[loan.state],
         status=status,
         version=loan.version,
@@ -120,12 +153,10 @@ def loan_to_proto(loan: Loan) -> resources_pb2.Loan:
     )
     if loan.paid_off_date is not None:
         message.paid_off_date.CopyFrom(date_to_proto(loan.paid_off_date))
-    if loan.last_repayment_date is not None:
-        message.status.last_repayment_date.CopyFrom(date_to_proto(loan.last_repayment_date))
     for item in loan.restructurings:
         message.restructurings.add(
             plan_id=item.plan_id,
-            effective_date=date_to_proto(item.effective_date),
+            effective_date=_date(item.effective_date),
             schedule_version=item.schedule_version,
             applied_at=timestamp_to_proto(item.applied_at),
         )
@@ -133,22 +164,26 @@ def loan_to_proto(loan: Loan) -> resources_pb2.Loan:
 
 
 def installment_to_proto(item: Installment, currency: str) -> resources_pb2.Installment:
+    due = item.due_date
     message = resources_pb2.Installment(
         sequence=item.sequence,
         schedule_version=item.schedule_version,
-        due_date=date_to_proto(item.due_date),
-        principal_due=fen_to_proto(item.principal_due_fen, currency),
-        interest_due=fen_to_proto(item.interest_due_fen, currency),
-        penalty_due=fen_to_proto(item.penalty_due_fen, currency),
-        principal_paid=fen_to_proto(item.principal_paid_fen, currency),
-        interest_paid=fen_to_proto(item.interest_paid_fen, currency),
-        penalty_paid=fen_to_proto(item.penalty_paid_fen, currency),
-        penalty_waived=fen_to_proto(item.penalty_waived_fen, currency),
+        due_date={"year": due.year, "month": due.month, "day": due.day},
+        principal_due={"currency_code": currency, "minor_units": item.principal_due_fen},
+        interest_due={"currency_code": currency, "minor_units": item.interest_due_fen},
+        penalty_due={"currency_code": currency, "minor_units": item.penalty_due_fen},
+        principal_paid={"currency_code": currency, "minor_units": item.principal_paid_fen},
+        interest_paid={"currency_code": currency, "minor_units": item.interest_paid_fen},
+        penalty_paid={"currency_code": currency, "minor_units": item.penalty_paid_fen},
+        penalty_waived={"currency_code": currency, "minor_units": item.penalty_waived_fen},
         state=INSTALLMENT_STATE_TO_PROTO[item.state],
         days_past_due=item.days_past_due,
     )
     if item.paid_on is not None:
-        message.paid_on.CopyFrom(date_to_proto(item.paid_on))
+        paid_on = message.paid_on
+        paid_on.year, paid_on.month, paid_on.day = (
+            item.paid_on.year, item.paid_on.month, item.paid_on.day
+        )
     return message
 
 

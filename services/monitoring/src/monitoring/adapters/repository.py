@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from monitoring.adapters.tables import installments, loans, schedule_replacements
+from monitoring.adapters.tables import installments, loans
 from monitoring.domain.loans import (
     Classification,
     Installment,
@@ -34,6 +34,60 @@ class LoanFilter:
     credit_line_id: str | None = None
     states: tuple[LoanState, ...] = ()
     buckets: tuple[str, ...] = ()
+
+
+# The loan's columns as the aggregate reads them, in one list for every query that loads it.
+LOAN_COLUMNS: Final = (
+    "loan_id", "borrower_id", "credit_line_id", "product_code", "principal_fen", "currency",
+    "annual_rate", "term_periods", "repayment_method", "disbursement_date", "due_day",
+    "grace_days", "penalty_annual_rate", "prepayment_rule", "current_annual_rate", "state",
+    "version", "schedule_version", "registered_at", "status_as_of", "days_past_due", "bucket",
+    "classification", "paid_off_date", "plan_id", "breach_days_past_due",
+    "base_schedule_version", "last_repayment_date", "classification_floor",
+    "classification_floor_plan_id",
+)
+# Installment's fields in declaration order: each row comes back as a tuple in this order.
+_INSTALLMENT_FIELDS: Final = (
+    "sequence", "schedule_version", "due_date", "principal_due_fen", "interest_due_fen",
+    "penalty_due_fen", "principal_paid_fen", "interest_paid_fen", "penalty_paid_fen",
+    "penalty_waived_fen", "state", "paid_on", "days_past_due",
+)
+_INSTALLMENT_STATES: Final = {s.value: s for s in InstallmentState}
+
+# The loan, its installments and its restructurings in one statement (one snapshot): the
+# child rows come as arrays of records, ordered, decoded by the driver into tuples.
+# ``{extra}`` takes further columns (a use case's context read with the loan).
+LOAN_SELECT: Final = (
+    "SELECT " + ", ".join(f"l.{c}" for c in LOAN_COLUMNS) + ",\n"
+    "  ARRAY(SELECT ROW(" + ", ".join(f"i.{c}" for c in _INSTALLMENT_FIELDS) + ")\n"
+    "        FROM installments i WHERE i.loan_id = l.loan_id\n"
+    "        ORDER BY i.schedule_version, i.sequence) AS installment_rows,\n"
+    "  CASE WHEN l.plan_id IS NOT NULL THEN ARRAY(\n"
+    "    SELECT ROW(r.plan_id, r.effective_date, r.schedule_version, r.applied_at)\n"
+    "    FROM schedule_replacements r WHERE r.loan_id = l.loan_id\n"
+    "    ORDER BY r.applied_at, r.plan_id) END AS restructuring_rows{extra}\n"
+    "FROM loans l WHERE l.loan_id = :loan_id"
+)
+LOAD_LOAN: Final = text(LOAN_SELECT.format(extra=""))
+LOCK_LOAN: Final = text("SELECT 1 FROM loans WHERE loan_id = :loan_id FOR UPDATE")
+
+
+def loan_from_row(row: Any) -> Loan:
+    """The aggregate from a row of ``LOAN_SELECT``."""
+    states = _INSTALLMENT_STATES
+    loan = _loan_from_row(
+        row,
+        [
+            Installment(
+                r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], states[r[10]],
+                r[11], r[12],
+            )
+            for r in row.installment_rows
+        ],
+    )
+    if row.restructuring_rows:
+        loan.restructurings = tuple(LoanRestructuring(*r) for r in row.restructuring_rows)
+    return loan
 
 
 class LoanRepository:
@@ -110,25 +164,16 @@ class LoanRepository:
     async def get(self, loan_id: str, *, for_update: bool = False) -> Loan | None:
         """The loan with its installments and restructurings; ``for_update`` locks the loan
         row first (every change to what a loan owes takes that lock, so they serialize)."""
-        query = select(loans).where(loans.c.loan_id == loan_id)
-        if for_update:
-            query = query.with_for_update()
-        row = (await self._conn.execute(query)).first()
-        if row is None:
+        if for_update and not await self.lock(loan_id):
             return None
-        by_loan = await self._installments_of([loan_id])
-        loan = _loan_from_row(row, by_loan[loan_id])
-        if row.plan_id is not None:
-            replaced = await self._conn.execute(
-                select(schedule_replacements)
-                .where(schedule_replacements.c.loan_id == loan_id)
-                .order_by(schedule_replacements.c.applied_at, schedule_replacements.c.plan_id)
-            )
-            loan.restructurings = tuple(
-                LoanRestructuring(r.plan_id, r.effective_date, r.schedule_version, r.applied_at)
-                for r in replaced
-            )
-        return loan
+        row = (await self._conn.execute(LOAD_LOAN, {"loan_id": loan_id})).first()
+        return loan_from_row(row) if row is not None else None
+
+    async def lock(self, loan_id: str) -> bool:
+        """Lock the loan row until the transaction ends; False when there is no such loan.
+        What the lock protects is read by a later statement: a statement's snapshot predates
+        a wait for the lock, so one that locked and read together could read stale rows."""
+        return (await self._conn.execute(LOCK_LOAN, {"loan_id": loan_id})).first() is not None
 
     async def list_page(
         self, where: LoanFilter, *, after_loan_id: str | None, limit: int

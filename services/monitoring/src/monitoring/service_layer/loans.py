@@ -138,6 +138,9 @@ async def _existing_registration(
 async def get_loan(engine: AsyncEngine, loan_id: str) -> Loan:
     """The loan with its installments; NotFound when unknown."""
     async with engine.connect() as conn:
+        # One statement reads it all from one snapshot: no transaction needed (and no
+        # BEGIN and ROLLBACK round trips).
+        await conn.execution_options(isolation_level="AUTOCOMMIT")
         loan = await LoanRepository(conn).get(loan_id)
     if loan is None:
         raise NotFound("loan", loan_id)

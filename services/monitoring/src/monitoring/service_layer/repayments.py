@@ -16,15 +16,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from google.protobuf.message import Message
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from monitoring.adapters import protobuf
 from monitoring.adapters.repayment_protobuf import CHANNEL_TO_PROTO, REVERSAL_REASON_TO_PROTO
 from monitoring.adapters.repayment_protobuf import repayment_to_proto as _repayment_pb
-from monitoring.adapters.repayments import RepaymentRepository, sync_installments
+from monitoring.adapters.repayments import BucketMove, RepaymentRepository, write_settlement
 from monitoring.adapters.repository import LoanRepository
-from monitoring.adapters.tables import bucket_history, loans, repayments
+from monitoring.adapters.tables import loans, repayments
 from monitoring.domain.delinquency import DelinquencyPolicy
 from monitoring.domain.early_warning import EarlyWarningPolicy
 from monitoring.domain.loans import Classification, Installment, Loan, LoanState, status_figures
@@ -140,18 +140,19 @@ async def settle_loan(
     cause: str,
     now: dt.datetime,
     last_repayment_date: dt.date | None = None,
+    repayment: Repayment | None = None,
 ) -> Settled:
     """Write the ledger ``state`` of ``loan`` (installments with their states as of ``as_of``),
     its delinquency, paid-off state, last repayment date (``last_repayment_date`` when the
     caller knows it, else read) and version + 1; a bucket move gets a bucket-history row with
-    ``cause``. Returns the loan as stored."""
+    ``cause``; a new posting's ``repayment`` is written with them (one statement). Returns the
+    loan as stored."""
     before_rows = _keyed(loan.installments)
     after_rows = _keyed(
         with_states(
             state.installments.values(), as_of, grace_days=loan.terms.grace_days, policy=policy
         )
     )
-    await sync_installments(conn, loan.loan_id, before_rows, after_rows)
     current = sorted(
         (i for (v, _), i in after_rows.items() if v == state.schedule_version and i.is_current),
         key=lambda i: i.sequence,
@@ -163,24 +164,7 @@ async def settle_loan(
     before = Delinquency(loan.days_past_due, loan.bucket, loan.classification)
     paid_off = state.paid_off
     paid_off_date = state.paid_off_date if paid_off else None
-    last_repayment = last_repayment_date or await conn.scalar(
-        select(func.max(repayments.c.value_date)).where(
-            repayments.c.loan_id == loan.loan_id,
-            repayments.c.state == RepaymentState.POSTED.value,
-        )
-    )
-    values = {
-        "version": loan.version + 1,
-        "schedule_version": state.schedule_version,
-        "days_past_due": after.days_past_due,
-        "bucket": after.bucket,
-        "classification": after.classification.value,
-        "status_as_of": as_of,
-        "state": (LoanState.PAID_OFF if paid_off else LoanState.ACTIVE).value,
-        "paid_off_date": paid_off_date,
-        "last_repayment_date": last_repayment,
-    }
-    await conn.execute(update(loans).where(loans.c.loan_id == loan.loan_id).values(**values))
+    loan_state = LoanState.PAID_OFF if paid_off else LoanState.ACTIVE
     updated = dataclasses.replace(
         loan,
         installments=list(after_rows.values()),
@@ -190,25 +174,38 @@ async def settle_loan(
         bucket=after.bucket,
         classification=after.classification,
         status_as_of=as_of,
-        state=LoanState.PAID_OFF if paid_off else LoanState.ACTIVE,
+        state=loan_state,
         paid_off_date=paid_off_date,
-        last_repayment_date=last_repayment,
+        last_repayment_date=last_repayment_date,
         events=[],
     )
+    move = None
     if after.bucket != before.bucket:
-        overdue = status_figures(updated).overdue
-        await conn.execute(
-            insert(bucket_history).values(
-                loan_id=loan.loan_id,
-                business_date=as_of,
-                from_bucket=before.bucket,
-                to_bucket=after.bucket,
-                days_past_due=after.days_past_due,
-                overdue_fen=overdue.total_fen,
-                cause=cause,
-                recorded_at=now,
-            )
+        move = BucketMove(
+            from_bucket=before.bucket,
+            overdue_fen=status_figures(updated).overdue.total_fen,
+            cause=cause,
+            recorded_at=now,
         )
+    updated.last_repayment_date = await write_settlement(
+        conn,
+        loan.loan_id,
+        before_rows,
+        after_rows,
+        {
+            "version": updated.version,
+            "schedule_version": state.schedule_version,
+            "days_past_due": after.days_past_due,
+            "bucket": after.bucket,
+            "classification": after.classification.value,
+            "status_as_of": as_of,
+            "state": loan_state.value,
+            "paid_off_date": paid_off_date,
+            "last_repayment_date": last_repayment_date,
+        },
+        move=move,
+        repayment=repayment,
+    )
     return Settled(
         loan=updated,
         before=before,
@@ -340,11 +337,13 @@ async def post_repayment(
         conn = uow.connection
 
         async def effect() -> monitoring_pb2.PostRepaymentResponse:
-            loan = await _locked_loan(conn, command.loan_id)
             repository = RepaymentRepository(conn)
-            context_read = await repository.posting_context(
-                command.loan_id, command.external_transaction_id, loan.base_schedule_version
+            found = await repository.locked_loan_for_posting(
+                command.loan_id, command.external_transaction_id
             )
+            if found is None:
+                raise NotFound("loan", command.loan_id)
+            loan, context_read = found
             existing = (
                 await repository.get(context_read.existing_repayment_id)
                 if context_read.existing_repayment_id is not None else None
@@ -409,7 +408,6 @@ async def post_repayment(
                 )
                 outcome = apply_payment(state, repayment.payment, context, policy.waterfall)
                 repayment = repayment.with_outcome(outcome)
-                await repository.add(repayment)
             else:
                 # Backdated: replay every posted repayment over the base schedule.
                 others = await repository.posted_over_base(
@@ -425,7 +423,6 @@ async def post_repayment(
                 by_id = {o.repayment_id: o for o in outcomes}
                 outcome = by_id[repayment.repayment_id]
                 repayment = repayment.with_outcome(outcome)
-                await repository.add(repayment)
                 await _save_replayed(repository, others, by_id)
             settled = await settle_loan(
                 conn, loan, state,
@@ -434,6 +431,7 @@ async def post_repayment(
                 ),
                 policy=policy.delinquency, cause="REPAYMENT", now=now,
                 last_repayment_date=max(loan.last_repayment_date or value_date, value_date),
+                repayment=repayment,
             )
             updated = settled.loan
             figures = status_figures(updated)
