@@ -190,7 +190,13 @@ def _left(i: Installment, component: Component) -> int:
 
 
 def _settled(i: Installment) -> bool:
-    return all(_left(i, c) == 0 for c in Component)
+    """Nothing left of any component (written out: this runs for every installment of every
+    posting, several times)."""
+    return (
+        i.principal_due_fen == i.principal_paid_fen
+        and i.interest_due_fen == i.interest_paid_fen
+        and i.penalty_due_fen - i.penalty_paid_fen - i.penalty_waived_fen <= 0
+    )
 
 
 def _pay(i: Installment, component: Component, fen: int) -> Installment:
@@ -465,14 +471,14 @@ def with_states(
                 _arrears(i), as_of, grace_days=grace_days, tolerance_fen=policy.tolerance_fen
             )
             state = InstallmentState.OVERDUE if days else InstallmentState.DUE
-        result.append(
-            dataclasses.replace(
-                i,
-                state=state,
-                days_past_due=days if state is InstallmentState.OVERDUE else 0,
-                paid_on=i.paid_on if state is InstallmentState.PAID else None,
+        days = days if state is InstallmentState.OVERDUE else 0
+        paid_on = i.paid_on if state is InstallmentState.PAID else None
+        if i.state is state and i.days_past_due == days and i.paid_on == paid_on:
+            result.append(i)  # unchanged (most rows): no copy
+        else:
+            result.append(
+                dataclasses.replace(i, state=state, days_past_due=days, paid_on=paid_on)
             )
-        )
     return result
 
 
