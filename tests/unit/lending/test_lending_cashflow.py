@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -18,7 +19,9 @@ from postloan_runtime.lending import (
     cashflows_of,
     months_between,
     present_value,
+    whole_months_or_days,
 )
+from postloan_runtime.lending.cashflow import _timed
 
 pytestmark = pytest.mark.unit
 
@@ -139,3 +142,56 @@ def test_months_between() -> None:
     assert months_between(date(2024, 1, 15), date(2026, 1, 15)) == 24
     with pytest.raises(ValueError):
         months_between(date(2024, 2, 1), date(2024, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("principal", "rate", "term", "method", "disbursed", "due_day", "day_count", "apr", "pv"),
+    [
+        (1_200_000, "0.18", 12, RepaymentMethod.EQUAL_INSTALLMENT, date(2024, 1, 20), 5,
+         DayCount.ACT_360, "0.182188619604", "1261894.813961393245254260616870762"),
+        (5_000_000, "0.0435", 36, RepaymentMethod.EQUAL_PRINCIPAL, date(2024, 2, 29), 15,
+         DayCount.ACT_365, "0.043690646901", "4751789.757020838908439947457501926"),
+        (300_000, "0.2399", 6, RepaymentMethod.INTEREST_FIRST, date(2023, 12, 31), 28,
+         DayCount.ACT_360, "0.248873630456", "324175.6734424219898154074885138250"),
+    ],
+)
+def test_broken_period_results_are_unchanged_to_the_last_digit(
+    principal: int, rate: str, term: int, method: RepaymentMethod, disbursed: date,
+    due_day: int, day_count: DayCount, apr: str, pv: str,
+) -> None:
+    """Figures of the Fraction-based time measure this module first had, digit for digit
+    (Decimal repr, scale included): computing the times with integer division changed none."""
+    flows = cashflows_of(build_schedule(principal, D(rate), term, method, disbursed, due_day))
+    assert repr(annualized_cost_rate(principal - 1234, disbursed, flows, day_count=day_count)) \
+        == repr(D(apr))
+    assert repr(present_value(flows + [(disbursed, 777)], D("0.08"),
+                              disbursed + timedelta(days=3), day_count=day_count)) == repr(D(pv))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(
+    st.dates(date(2001, 1, 1), date(2039, 12, 31)),
+    st.lists(st.tuples(st.integers(-40, 2_000), st.integers(0, 10**9)), min_size=1, max_size=30),
+    st.sampled_from(list(DayCount)),
+)
+def test_cash_flow_times_are_the_exact_month_counts(
+    start: date, offsets: list[tuple[int, int]], day_count: DayCount
+) -> None:
+    """Whole months plus r / days_per_year of a month, as Fraction arithmetic on the summed
+    steps of months_between's exact form gives them."""
+    flows = [(start + timedelta(days=days), amount) for days, amount in offsets]
+    by_date: dict[date, int] = {}
+    for on, amount in flows:
+        by_date[on] = by_date.get(on, 0) + amount
+    expected = []
+    months, days, previous = 0, 0, start
+    for on in sorted(by_date):
+        if on > previous:
+            step = whole_months_or_days(previous, on)
+            months, days, previous = months + step[0], days + step[1], on
+        exact = months + Fraction(days * 12, day_count.days_per_year)
+        expected.append((exact, by_date[on]))
+    timed = _timed(start, flows, day_count)
+    assert [(whole + Fraction(r, day_count.days_per_year), amount)
+            for whole, r, amount in timed] == expected
+    assert all(0 <= r < day_count.days_per_year for _, r, _ in timed)

@@ -17,7 +17,6 @@ days is not used: it does not equal the nominal rate for a plain monthly schedul
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
@@ -50,13 +49,15 @@ def cashflows_of(installments: Sequence[Installment]) -> list[Cashflow]:
 
 def _timed(
     start: date, cashflows: Iterable[tuple[date, int]], day_count: DayCount
-) -> list[tuple[int, Fraction, int]]:
-    """(whole months, fraction of a month, amount) from ``start`` per distinct date, exactly;
-    dates on or before ``start`` get 0."""
+) -> list[tuple[int, int, int]]:
+    """(whole months, r, amount) from ``start`` per distinct date, exactly: the time is whole
+    months plus r / days_per_year of a month (0 <= r < days_per_year); dates on or before
+    ``start`` get 0. Integer division, not Fraction arithmetic: the same exact times, cheaply."""
     by_date: dict[date, int] = {}
     for on, amount in cashflows:
         by_date[on] = by_date.get(on, 0) + amount
-    timed: list[tuple[int, Fraction, int]] = []
+    per_year = day_count.days_per_year
+    timed: list[tuple[int, int, int]] = []
     months, days = 0, 0
     previous = start
     for on in sorted(by_date):
@@ -64,9 +65,8 @@ def _timed(
             step_months, step_days = whole_months_or_days(previous, on)
             months, days = months + step_months, days + step_days
             previous = on
-        exact = months + Fraction(days * 12, day_count.days_per_year)
-        whole = math.floor(exact)
-        timed.append((whole, exact - whole, by_date[on]))
+        whole, remainder = divmod(days * 12, per_year)
+        timed.append((months + whole, remainder, by_date[on]))
     return timed
 
 
@@ -81,10 +81,19 @@ class _Discounting:
     Times are sorted, so v^whole grows by one multiplication per month, and exp/ln are needed
     once per distinct fraction (one for a schedule with a broken first period)."""
 
-    def __init__(self, timed: list[tuple[int, Fraction, int]]) -> None:
-        decimal_of = {f: _fraction_decimal(f) for _, f, _ in timed if f}
-        self.flows = [(whole, decimal_of.get(f, _ZERO), amount) for whole, f, amount in timed]
+    def __init__(self, timed: list[tuple[int, int, int]], day_count: DayCount) -> None:
+        per_year = day_count.days_per_year
+        decimal_of = {
+            r: _fraction_decimal(Fraction(r, per_year)) for r in {r for _, r, _ in timed if r}
+        }
+        self.flows = [(whole, decimal_of[r] if r else _ZERO, amount) for whole, r, amount in timed]
         self.fractions = sorted(set(decimal_of.values()))
+        # What every evaluation needs, converted once: the amount (exactly) and the time
+        # whole + fraction (rounded as before: this runs in the caller's engine context).
+        self._terms = [
+            (whole, fraction, Decimal(amount), whole + fraction)
+            for whole, fraction, amount in self.flows
+        ]
 
     def value_and_slope(self, rate: Decimal) -> tuple[Decimal, Decimal]:
         """(Σ a·(1+i)^−t, Σ −t·a·(1+i)^(−t−1)) in the current context."""
@@ -94,13 +103,13 @@ class _Discounting:
         partial = {fraction: (-(fraction * log_base)).exp() for fraction in self.fractions}
         value = slope = _ZERO
         power, power_of = _ONE, 0
-        for whole, fraction, amount in self.flows:
+        for whole, fraction, amount, time in self._terms:
             if whole != power_of:
                 power *= v if whole == power_of + 1 else v ** (whole - power_of)
                 power_of = whole
             discounted = amount * (power * partial[fraction] if fraction else power)
             value += discounted
-            slope -= (whole + fraction) * discounted
+            slope -= time * discounted
         return value, slope / base
 
 
@@ -126,9 +135,9 @@ def annualized_cost_rate(
         raise ValueError("a cash flow is dated before the disbursement")
     with localcontext(DECIMAL_CONTEXT):
         timed = _timed(disbursement_date, flows, day_count)
-        if not any((whole or fraction) and amount > 0 for whole, fraction, amount in timed):
+        if not any((whole or remainder) and amount > 0 for whole, remainder, amount in timed):
             raise ValueError("no repayment after the disbursement date")
-        discounting = _Discounting(timed)
+        discounting = _Discounting(timed, day_count)
         principal = Decimal(principal_fen)
 
         def excess_and_slope(rate: Decimal) -> tuple[Decimal, Decimal]:
@@ -181,4 +190,4 @@ def present_value(
         raise ValueError("annual discount rate must be above -1200%")
     with localcontext(DECIMAL_CONTEXT):
         timed = _timed(valuation_date, cashflows, day_count)
-        return _Discounting(timed).value_and_slope(annual_discount_rate / _TWELVE)[0]
+        return _Discounting(timed, day_count).value_and_slope(annual_discount_rate / _TWELVE)[0]
