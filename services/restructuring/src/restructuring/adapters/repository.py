@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -24,6 +24,21 @@ from restructuring.adapters.tables import (
 from restructuring.domain.observation import ObservationPeriod, ObservationState
 from restructuring.domain.plans import IN_PROGRESS_STATES, AgreementInfo, Plan, PlanState
 from restructuring.domain.rules import Reasons
+
+# Built once: the statements of every read and save by id are the same, only their
+# parameters change.
+_GET = select(plans.c.version, plans.c.document).where(plans.c.plan_id == bindparam("p_plan_id"))
+_GET_FOR_UPDATE = _GET.with_for_update()
+_SAVE = (
+    update(plans)
+    .where(plans.c.plan_id == bindparam("p_plan_id"), plans.c.version == bindparam("p_version"))
+    .values(
+        state=bindparam("p_state"),
+        version=bindparam("p_next_version"),
+        next_attempt_at=bindparam("p_next_attempt_at"),
+        document=bindparam("p_document"),
+    )
+)
 
 
 def _plan_from_row(row: object) -> Plan:
@@ -69,27 +84,35 @@ class PlanRepository:
             ) from None
 
     async def get(self, plan_id: str, *, for_update: bool = False) -> Plan | None:
-        query = select(plans.c.version, plans.c.document).where(plans.c.plan_id == plan_id)
-        if for_update:
-            query = query.with_for_update()
-        row = (await self._conn.execute(query)).first()
+        query = _GET_FOR_UPDATE if for_update else _GET
+        row = (await self._conn.execute(query, {"p_plan_id": plan_id})).first()
         return _plan_from_row(row) if row else None
 
     async def save(self, plan: Plan, *, next_attempt_at: dt.datetime | None = None) -> None:
         """Write the plan back if nobody changed it since it was read."""
+        if not await self.save_if_unchanged(plan, next_attempt_at=next_attempt_at):
+            raise Aborted(metadata={"plan_id": plan.plan_id})
+
+    async def save_if_unchanged(
+        self, plan: Plan, *, next_attempt_at: dt.datetime | None = None
+    ) -> bool:
+        """Write the plan back if its row still has the version read (waiting, like a locked
+        read, for a transaction that holds the row); False, and nothing written, otherwise."""
         result = await self._conn.execute(
-            update(plans)
-            .where(plans.c.plan_id == plan.plan_id, plans.c.version == plan.version)
-            .values(
-                state=plan.state.value,
-                version=plan.version + 1,
-                next_attempt_at=next_attempt_at,
-                document=codec.to_json(plan),
-            )
+            _SAVE,
+            {
+                "p_plan_id": plan.plan_id,
+                "p_version": plan.version,
+                "p_state": plan.state.value,
+                "p_next_version": plan.version + 1,
+                "p_next_attempt_at": next_attempt_at,
+                "p_document": codec.to_json(plan),
+            },
         )
         if result.rowcount != 1:
-            raise Aborted(metadata={"plan_id": plan.plan_id})
+            return False
         plan.version += 1
+        return True
 
     async def has_plan_in_progress(self, loan_id: str) -> bool:
         found = await self._conn.scalar(

@@ -338,7 +338,7 @@ class PlanServicer(restructuring_pb2_grpc.PlanServiceServicer):
         plan_id = _uuid(v, request.plan_id, "plan_id")
         v.raise_if_any()
         plan = await cases.get_plan(self._ctx, plan_id)  # type: ignore[arg-type]
-        return restructuring_pb2.GetPlanResponse(plan=protobuf.plan_to_proto(plan))
+        return restructuring_pb2.GetPlanResponse(plan=protobuf.plan_fields(plan))
 
     async def ListPlans(  # noqa: N802
         self, request: restructuring_pb2.ListPlansRequest, context: grpc.aio.ServicerContext
@@ -372,7 +372,7 @@ class PlanServicer(restructuring_pb2_grpc.PlanServiceServicer):
             last = page[-1]
             token = encode_page_token([last.requested_at.isoformat(), last.plan_id], digest)
         return restructuring_pb2.ListPlansResponse(
-            plans=[protobuf.plan_to_proto(p) for p in page], next_page_token=token
+            plans=[protobuf.plan_fields(p) for p in page], next_page_token=token
         )
 
 

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from google.protobuf.message import Message
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from postloan.restructuring.v1 import restructuring_pb2
 from postloan_runtime.clock import Clock
@@ -55,6 +57,14 @@ from restructuring.domain.rules import (
 )
 
 SERVICE = "/postloan.restructuring.v1.PlanService/"
+
+
+@asynccontextmanager
+async def _reading(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection for one read statement, in autocommit: a single statement sees one
+    snapshot either way, and this spares the BEGIN and ROLLBACK round trips around it."""
+    async with engine.connect() as conn:
+        yield await conn.execution_options(isolation_level="AUTOCOMMIT")
 
 
 @dataclass(frozen=True)
@@ -132,7 +142,7 @@ async def _assess(
 
 
 async def _plan_in_progress(ctx: Context, loan_id: str) -> bool:
-    async with ctx.engine.connect() as conn:
+    async with _reading(ctx.engine) as conn:
         return await PlanRepository(conn).has_plan_in_progress(loan_id)
 
 
@@ -185,7 +195,7 @@ async def request_restructuring(
             await PlanRepository(uow.connection).add(plan)
             uow.record_event(protobuf.plan_requested(plan), plan.loan_id)
             return restructuring_pb2.RequestRestructuringResponse(
-                plan=protobuf.plan_to_proto(plan)
+                plan=protobuf.plan_fields(plan)
             )
 
         response = await run_idempotent_in_transaction(
@@ -217,7 +227,7 @@ class QuoteCommand:
 async def quote_plan(
     ctx: Context, command: QuoteCommand, request: Message
 ) -> restructuring_pb2.QuotePlanResponse:
-    async with ctx.engine.connect() as conn:
+    async with _reading(ctx.engine) as conn:
         current = await _load(PlanRepository(conn), command.plan_id, for_update=False)
     terms = command.terms or current.requested_terms
     loan = await ctx.loans.read_loan(current.loan_id)
@@ -229,9 +239,9 @@ async def quote_plan(
     method = SERVICE + "QuotePlan"
     async with UnitOfWork(ctx.engine) as uow:
 
-        async def effect() -> restructuring_pb2.QuotePlanResponse:
-            repository = PlanRepository(uow.connection)
-            plan = await _load(repository, command.plan_id)
+        def requote(plan: Plan) -> dt.datetime:
+            """Refusals first, in the order the RPC documents; then the plan carries the new
+            quote. Returns the instant quoted."""
             if plan.state not in (PlanState.REQUESTED, PlanState.PENDING_APPROVAL):
                 raise FailedPrecondition(
                     Reasons.PLAN_NOT_QUOTABLE, "only a requested or pending plan can be quoted",
@@ -256,10 +266,28 @@ async def quote_plan(
                 expires_at=now + ctx.policy.quote_validity,
             )
             plan.requote(quote, assessment.eligibility)
-            await repository.save(plan)
+            return now
+
+        async def effect() -> restructuring_pb2.QuotePlanResponse:
+            repository = PlanRepository(uow.connection)
+            # The plan as read before the transaction, written back only if its version is
+            # still the one read: then it is the plan a locked read would give, and the quote
+            # costs no second read. Anything else (a refusal, a plan changed meanwhile) is
+            # decided on the plan read under lock, as always.
+            plan: Plan | None = None
+            if (current.state in (PlanState.REQUESTED, PlanState.PENDING_APPROVAL)
+                    and assessment.pricing is not None
+                    and not assessment.eligibility.failed_rule_codes):
+                now = requote(current)
+                if await repository.save_if_unchanged(current):
+                    plan = current
+            if plan is None:
+                plan = await _load(repository, command.plan_id)
+                now = requote(plan)
+                await repository.save(plan)
             if plan.state is PlanState.APPROVED:
                 uow.record_event(protobuf.plan_approved(plan, now), plan.loan_id)
-            return restructuring_pb2.QuotePlanResponse(plan=protobuf.plan_to_proto(plan))
+            return restructuring_pb2.QuotePlanResponse(plan=protobuf.plan_fields(plan))
 
         response = await run_idempotent_in_transaction(
             uow.connection, request_id=command.request_id, method=method, request=request,
@@ -299,7 +327,7 @@ async def approve_plan(
             await repository.save(plan)
             if reached:
                 uow.record_event(protobuf.plan_approved(plan, now), plan.loan_id)
-            return restructuring_pb2.ApprovePlanResponse(plan=protobuf.plan_to_proto(plan))
+            return restructuring_pb2.ApprovePlanResponse(plan=protobuf.plan_fields(plan))
 
         response = await run_idempotent_in_transaction(
             uow.connection, request_id=command.request_id, method=SERVICE + "ApprovePlan",
@@ -326,7 +354,7 @@ async def reject_plan(
             await repository.save(plan)
             uow.record_event(protobuf.plan_rejected(plan, command.reason_codes, now),
                              plan.loan_id)
-            return restructuring_pb2.RejectPlanResponse(plan=protobuf.plan_to_proto(plan))
+            return restructuring_pb2.RejectPlanResponse(plan=protobuf.plan_fields(plan))
 
         response = await run_idempotent_in_transaction(
             uow.connection, request_id=command.request_id, method=SERVICE + "RejectPlan",
@@ -385,7 +413,7 @@ async def generate_agreement(
 async def agreement_document(
     ctx: Context, agreement_id: str
 ) -> restructuring_pb2.GetAgreementDocumentResponse:
-    async with ctx.engine.connect() as conn:
+    async with _reading(ctx.engine) as conn:
         found = await AgreementRepository(conn).get(agreement_id)
     if found is None:
         raise NotFound("agreement", agreement_id)
@@ -427,7 +455,7 @@ async def record_signature(
                 now=now,
             )
             await repository.save(plan, next_attempt_at=now)
-            return restructuring_pb2.RecordSignatureResponse(plan=protobuf.plan_to_proto(plan))
+            return restructuring_pb2.RecordSignatureResponse(plan=protobuf.plan_fields(plan))
 
         response = await run_idempotent_in_transaction(
             uow.connection, request_id=command.request_id, method=SERVICE + "RecordSignature",
@@ -442,14 +470,14 @@ async def record_signature(
 
 
 async def get_plan(ctx: Context, plan_id: str) -> Plan:
-    async with ctx.engine.connect() as conn:
+    async with _reading(ctx.engine) as conn:
         return await _load(PlanRepository(conn), plan_id, for_update=False)
 
 
 async def list_plans(
     ctx: Context, where: PlanFilter, *, after: tuple[dt.datetime, str] | None, page_size: int
 ) -> tuple[list[Plan], bool]:
-    async with ctx.engine.connect() as conn:
+    async with _reading(ctx.engine) as conn:
         page = await PlanRepository(conn).list_page(where, after=after, limit=page_size + 1)
     return page[:page_size], len(page) > page_size
 
@@ -458,7 +486,7 @@ async def expire_offers(ctx: Context, *, batch: int = 100) -> int:
     """Expire plans whose quote expired unapproved or unsigned, or whose signature deadline
     passed; PlanExpired for each. Returns how many."""
     now = ctx.clock.now()
-    async with ctx.engine.connect() as conn:
+    async with _reading(ctx.engine) as conn:
         candidates = await PlanRepository(conn).offers_to_expire(now, batch)
     expired = 0
     for candidate in candidates:
