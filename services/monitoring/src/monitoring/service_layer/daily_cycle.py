@@ -158,7 +158,10 @@ async def _start_or_resume(
     partition_count: int,
     now: dt.datetime,
     examine_all: bool,
-) -> RunRecord:
+) -> tuple[RunRecord, list[str] | None]:
+    """The run record, started or resumed; for a run started here that examines candidates,
+    also their ids (read once: their count is the run's total)."""
+    candidates: list[str] | None = None
     async with conn.begin():
         # One run-table writer at a time while the order is checked.
         await conn.execute(text("LOCK TABLE daily_cycle_runs IN SHARE ROW EXCLUSIVE MODE"))
@@ -181,14 +184,18 @@ async def _start_or_resume(
             mine is not None and mine.state is RunState.COMPLETED
             and mine.partition_count == partition_count
         ):
-            return mine
+            return mine, None
         check_can_run(day, partition_count, existing, latest_other, unfinished)
         params = {"pi": partition_index, "partition_index": partition_index, "after": "",
                   "partition_count": partition_count, "d": day, "now": now}
         if mine is None:
-            total = await conn.scalar(
-                sql.loans_to_examine_count_sql(examine_all=examine_all), params
-            )
+            if examine_all:
+                total = await conn.scalar(sql.loans_to_examine_count_sql(), params)
+            else:
+                candidates = list(
+                    (await conn.execute(sql.candidate_ids_sql(), params)).scalars()
+                )
+                total = len(candidates)
             await conn.execute(
                 text("INSERT INTO daily_cycle_runs (business_date, partition_index, "
                      "partition_count, state, loans_total, started_at, updated_at) "
@@ -203,7 +210,7 @@ async def _start_or_resume(
             )
         run = await _get_run(conn, day, partition_index)
         assert run is not None  # noqa: S101 - written above
-        return run
+        return run, candidates
 
 
 def _examines_all(policy: DailyCyclePolicy, day: dt.date) -> bool:
@@ -218,15 +225,19 @@ async def _batches(
     partition_index: int,
     partition_count: int,
     after: str,
+    candidates: list[str] | None,
 ) -> AsyncIterator[list[str]]:
-    """The loans to examine after ``after``, in id order, a batch at a time. Each read is
-    committed before the batch runs in its own transaction."""
+    """The loans to examine after ``after``, in id order, a batch at a time: ``candidates``
+    when the run has just read them, else read now. Each read is committed before the batch
+    runs in its own transaction."""
     params: dict[str, Any] = {"after": after, "partition_index": partition_index,
                               "partition_count": partition_count, "d": day,
                               "batch_size": policy.batch_size}
     if not _examines_all(policy, day):
-        ids = list((await conn.execute(sql.candidate_ids_sql(), params)).scalars())
-        await conn.commit()
+        ids = candidates
+        if ids is None:  # a resumed run: the candidates after its cursor
+            ids = list((await conn.execute(sql.candidate_ids_sql(), params)).scalars())
+            await conn.commit()
         for start in range(0, len(ids), policy.batch_size):
             yield ids[start:start + policy.batch_size]
         return
@@ -333,7 +344,7 @@ async def _run_locked(
     policy: DailyCyclePolicy,
 ) -> AsyncIterator[Progress]:
     async with engine.connect() as conn:
-        run = await _start_or_resume(
+        run, candidates = await _start_or_resume(
             conn, day, partition_index, partition_count, clock.now(), _examines_all(policy, day)
         )
         if run.state is RunState.COMPLETED:
@@ -344,7 +355,7 @@ async def _run_locked(
         yield Progress(run, Phase.DELINQUENCY, done, total)
         try:
             async for ids in _batches(
-                conn, policy, day, partition_index, partition_count, cursor
+                conn, policy, day, partition_index, partition_count, cursor, candidates
             ):
                 await _run_batch(conn, policy, day, partition_index, ids, clock.now())
                 done += len(ids)
