@@ -140,8 +140,9 @@ def _typed(sql: str) -> TextClause:
 
 def batch_sql(policy: DelinquencyPolicy, business_date: dt.date) -> TextClause:
     """The batch statement. Parameters: ``:d`` (business date), ``:ids`` (the batch's loan ids
-    from :func:`candidate_ids_sql` or :func:`batch_bounds_sql`), ``:now``, ``:tolerance``,
-    ``:rate_cap``, ``:fpd_days``.
+    from :func:`candidate_ids_sql` or :func:`batch_bounds_sql`, ascending), ``:first`` and
+    ``:last`` (the first and last of them), ``:now``, ``:tolerance``, ``:rate_cap``,
+    ``:fpd_days``.
 
     Returns one row per event-worthy change (kind ``C``) and per installment due in 1 or 3 days
     (kind ``S``)."""
@@ -175,8 +176,11 @@ def batch_sql(policy: DelinquencyPolicy, business_date: dt.date) -> TextClause:
             LEAST(l.penalty_annual_rate, GREATEST(:rate_cap - l.current_annual_rate, 0))
               AS penalty_rate
           FROM loans l
-          -- The batch's ids (an array gives the planner the true size).
-          WHERE l.loan_id = ANY(CAST(:ids AS text[])) AND l.state = 'ACTIVE'
+          -- The batch's ids (an array gives the planner the true size), and their range: the
+          -- ids ascend, so every read of loans and installments below is an index range scan
+          -- of this batch's stretch of the book, not a walk from its first id.
+          WHERE l.loan_id = ANY(CAST(:ids AS text[])) AND l.loan_id BETWEEN :first AND :last
+            AND l.state = 'ACTIVE'
         ),
         inst AS MATERIALIZED (
           SELECT i.loan_id, i.schedule_version, i.sequence, i.due_date, i.state AS old_state,
@@ -197,7 +201,7 @@ def batch_sql(policy: DelinquencyPolicy, business_date: dt.date) -> TextClause:
               ELSE 0 END AS penalty_increment
           FROM b JOIN installments i
             ON i.loan_id = b.loan_id AND i.schedule_version = b.schedule_version
-          WHERE i.state NOT IN ('PAID', 'SUPERSEDED')
+          WHERE i.state NOT IN ('PAID', 'SUPERSEDED') AND i.loan_id BETWEEN :first AND :last
         ),
         inst_new AS (
           SELECT s.*,
@@ -215,7 +219,7 @@ def batch_sql(policy: DelinquencyPolicy, business_date: dt.date) -> TextClause:
             days_past_due = CASE WHEN s.fresher THEN i.days_past_due ELSE s.new_idpd END
           FROM inst_new s
           WHERE i.loan_id = s.loan_id AND i.schedule_version = s.schedule_version
-            AND i.sequence = s.sequence
+            AND i.sequence = s.sequence AND i.loan_id BETWEEN :first AND :last
             AND (s.accrues OR (NOT s.fresher
                  AND (s.new_state <> s.old_state OR s.new_idpd <> s.old_idpd)))
           RETURNING 1
@@ -264,7 +268,8 @@ def batch_sql(policy: DelinquencyPolicy, business_date: dt.date) -> TextClause:
               CASE WHEN c.breach THEN c.plan_id ELSE l.breach_reported_plan_id END
           FROM changed c
           -- A floor set or lifted since the batch read the loan leaves it to that change.
-          WHERE l.loan_id = c.loan_id AND l.version = c.version
+          WHERE l.loan_id = c.loan_id AND l.loan_id BETWEEN :first AND :last
+            AND l.version = c.version
             AND l.classification_floor IS NOT DISTINCT FROM c.classification_floor
           RETURNING l.loan_id
         ),

@@ -264,7 +264,7 @@ async def _run_batch(
         delinquency = policy.delinquency
         rows = (await conn.execute(
             sql.batch_sql(delinquency, day),
-            {"ids": ids, "d": day, "now": now,
+            {"ids": ids, "first": ids[0], "last": ids[-1], "d": day, "now": now,
              "tolerance": delinquency.tolerance_fen, "rate_cap": delinquency.rate_cap,
              "fpd_days": policy.early_warning.first_payment_default_days},
         )).mappings().all()
