@@ -196,26 +196,11 @@ async def refresh_aggregates(conn: AsyncConnection, case_id: uuid.UUID, now: dt.
 # matching the borrower's score and the outstanding principal of its loans; the last by
 # priority when none matches), then the rule of its days-past-due band, never below the
 # case's escalation floor. Used for one case by the event handlers and for all by bulk runs.
+# Only cases whose tier, segment or treatments change are written (and returned): rewriting an
+# unchanged row would cost a new row version and an entry in every index of cases.
 RETIER_SQL = f"""
-WITH target AS (
-    SELECT c.case_id, c.strategy_version_id, c.escalation_floor, c.tier AS old_tier,
-           greatest(c.days_past_due, 1) AS dpd, bs.score,
-           coalesce((SELECT sum(cl.outstanding_principal_fen) FROM case_loans cl
-                     WHERE cl.case_id = c.case_id AND cl.left_on IS NULL), 0) AS outstanding
-    FROM cases c LEFT JOIN borrower_scores bs ON bs.borrower_id = c.borrower_id
-    WHERE c.state <> 'CLOSED' AND {{where}}
-), segment AS (
-    SELECT DISTINCT ON (t.case_id) t.case_id, s.code
-    FROM target t JOIN strategy_risk_segments s ON s.strategy_version_id = t.strategy_version_id
-    ORDER BY t.case_id,
-        (CASE WHEN t.score IS NULL THEN s.min_score IS NULL AND s.max_score IS NULL
-              ELSE (s.min_score IS NULL OR t.score >= s.min_score)
-                   AND (s.max_score IS NULL OR t.score <= s.max_score) END
-         AND (s.min_outstanding_fen IS NULL OR t.outstanding >= s.min_outstanding_fen)
-         AND (s.max_outstanding_fen IS NULL OR t.outstanding < s.max_outstanding_fen)) DESC,
-        s.priority, s.code
-), decided AS (
-    SELECT t.case_id, t.old_tier, sg.code AS risk_segment,
+WITH decided AS (
+    SELECT t.case_id, t.tier AS old_tier, sg.code AS risk_segment,
            CASE WHEN floor_wins THEN coalesce(
                     (SELECT f.treatments FROM strategy_tier_rules f
                      WHERE f.strategy_version_id = t.strategy_version_id
@@ -223,14 +208,28 @@ WITH target AS (
                      ORDER BY f.min_days_past_due LIMIT 1), r.treatments)
                 ELSE r.treatments END AS treatments,
            CASE WHEN floor_wins THEN t.escalation_floor ELSE r.tier END AS tier
-    FROM target t
-    JOIN segment sg ON sg.case_id = t.case_id
+    FROM cases t
+    LEFT JOIN borrower_scores bs ON bs.borrower_id = t.borrower_id
+    {{outstanding}}
+    CROSS JOIN LATERAL (
+        SELECT s.code FROM strategy_risk_segments s
+        WHERE s.strategy_version_id = t.strategy_version_id
+        ORDER BY
+            (CASE WHEN bs.score IS NULL THEN s.min_score IS NULL AND s.max_score IS NULL
+                  ELSE (s.min_score IS NULL OR bs.score >= s.min_score)
+                       AND (s.max_score IS NULL OR bs.score <= s.max_score) END
+             AND (s.min_outstanding_fen IS NULL OR o.outstanding >= s.min_outstanding_fen)
+             AND (s.max_outstanding_fen IS NULL OR o.outstanding < s.max_outstanding_fen)) DESC,
+            s.priority, s.code
+        LIMIT 1
+    ) sg
     JOIN strategy_tier_rules r ON r.strategy_version_id = t.strategy_version_id
-         AND r.risk_segment = sg.code AND t.dpd >= r.min_days_past_due
-         AND (r.max_days_past_due IS NULL OR t.dpd <= r.max_days_past_due)
+         AND r.risk_segment = sg.code AND greatest(t.days_past_due, 1) >= r.min_days_past_due
+         AND (r.max_days_past_due IS NULL OR greatest(t.days_past_due, 1) <= r.max_days_past_due)
     CROSS JOIN LATERAL (SELECT t.escalation_floor IS NOT NULL
                           AND array_position({_TIER_RANK}, t.escalation_floor)
                               > array_position({_TIER_RANK}, r.tier) AS floor_wins) fw
+    WHERE t.state <> 'CLOSED' AND {{where}}
 )
 UPDATE cases c SET tier = d.tier, risk_segment = d.risk_segment, treatments = d.treatments,
     version = c.version + CASE WHEN c.tier IS DISTINCT FROM d.tier
@@ -238,25 +237,42 @@ UPDATE cases c SET tier = d.tier, risk_segment = d.risk_segment, treatments = d.
                                THEN 1 ELSE 0 END
 FROM decided d
 WHERE c.case_id = d.case_id
+  AND (c.tier, c.risk_segment, c.treatments) IS DISTINCT FROM (d.tier, d.risk_segment, d.treatments)
 RETURNING c.case_id, c.borrower_id, d.old_tier, c.tier, c.agent_id, c.days_past_due
 """
+
+# The outstanding principal of each case's loans still in it: looked up per case for a few
+# cases, one aggregate over all loans for a bulk run.
+_OUTSTANDING_OF_CASE = """CROSS JOIN LATERAL (
+        SELECT coalesce(sum(cl.outstanding_principal_fen), 0) AS outstanding FROM case_loans cl
+        WHERE cl.case_id = t.case_id AND cl.left_on IS NULL
+    ) o"""
+_OUTSTANDING_OF_ALL = """LEFT JOIN (
+        SELECT cl.case_id, sum(cl.outstanding_principal_fen) AS outstanding FROM case_loans cl
+        WHERE cl.left_on IS NULL GROUP BY cl.case_id
+    ) ol ON ol.case_id = t.case_id
+    CROSS JOIN LATERAL (SELECT coalesce(ol.outstanding, 0) AS outstanding) o"""
+
+RETIER_ONE_SQL = RETIER_SQL.format(outstanding=_OUTSTANDING_OF_CASE, where="t.case_id = ANY(:ids)")
+RETIER_ALL_SQL = RETIER_SQL.format(outstanding=_OUTSTANDING_OF_ALL, where="true")
 
 
 async def retier(conn: AsyncConnection, case_ids: Sequence[uuid.UUID] | None) -> list[Any]:
     """Retier the given live cases (all live cases when None); rows of (case_id, borrower_id,
-    old_tier, tier, agent_id, days_past_due) for every case retiered."""
-    if case_ids is None:
-        result = await conn.execute(text(RETIER_SQL.format(where="true")))
-        rows = list(result)
+    old_tier, tier, agent_id, days_past_due) for every case whose tier, risk segment or
+    treatments changed."""
+    if case_ids is not None:
+        result = await conn.execute(text(RETIER_ONE_SQL), {"ids": list(case_ids)})
+        return list(result)
+    # Compiling this plan's expressions (JIT) costs more than evaluating them: the time goes
+    # to writing rows. Off for the rest of the bulk transaction only.
+    await conn.execute(text("SET LOCAL jit = off"))
+    rows = list(await conn.execute(text(RETIER_ALL_SQL)))
+    if rows:
         # A bulk retier moves many cases between tiers at once; fresh statistics keep the
         # per-tier assignment plans that follow from nested loops over "empty" tiers.
         await conn.execute(text("ANALYZE cases"))
-        return rows
-    else:
-        result = await conn.execute(
-            text(RETIER_SQL.format(where="c.case_id = ANY(:ids)")), {"ids": list(case_ids)}
-        )
-    return list(result)
+    return rows
 
 
 async def bump_version(conn: AsyncConnection, case_id: uuid.UUID, now: dt.datetime, **values: Any):

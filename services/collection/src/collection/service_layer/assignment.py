@@ -98,15 +98,19 @@ WITH load AS (
                                   assigned_at)
     SELECT case_id, borrower_id, tier, agent_id, 'BULK_ASSIGNMENT', continuity, :now
     FROM updated
+), last_entry AS MATERIALIZED (
+    -- each case's last history sequence in one pass: a per-row max() subquery was planned as
+    -- a sequential scan while the history looked empty, and each rescan also read the pages
+    -- the insert below had added meanwhile (quadratic in the cases assigned)
+    SELECT e.case_id, max(e.sequence) AS last FROM case_events e
+    WHERE e.case_id IN (SELECT case_id FROM updated) GROUP BY e.case_id
 ), history AS (
     INSERT INTO case_events (case_id, sequence, kind, business_date, recorded_at, agent_id,
                              reason, actor)
-    SELECT u.case_id,
-           coalesce((SELECT max(e.sequence) FROM case_events e WHERE e.case_id = u.case_id), 0)
-           + 1,
+    SELECT u.case_id, coalesce(h.last, 0) + 1,
            'ASSIGNED', :today, :now, u.agent_id,
            CASE WHEN u.continuity THEN 'CONTINUITY' ELSE 'BALANCED' END, :actor
-    FROM updated u
+    FROM updated u LEFT JOIN last_entry h ON h.case_id = u.case_id
 )
 SELECT (SELECT count(*) FROM queue) AS queued, u.agent_id, count(*) AS assigned,
        count(*) FILTER (WHERE u.continuity) AS continuity
@@ -133,6 +137,9 @@ async def assign_in_transaction(
 ) -> AssignmentOutcome:
     """Bulk assignment on ``conn`` (one statement per tier, tiers in escalation order)."""
     await _lock_assignment(conn)
+    # JIT-compiling these plans (estimated costly: one row per open case) took longer than
+    # running them; their time goes to writing rows. Off for the rest of this transaction.
+    await conn.execute(text("SET LOCAL jit = off"))
     remaining = max_cases if max_cases > 0 else 2**31 - 1
     assigned = continuity = queued = 0
     per_agent: dict[str, int] = {}
