@@ -135,8 +135,9 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
 
     Every checkout of a pooled connection is pinged first, as ``pool_pre_ping`` does (a
     connection the database dropped is replaced and the whole pool invalidated, so callers
-    never see it) — but with one round trip (``;``) instead of the asyncpg dialect's three
-    (BEGIN, ``;``, ROLLBACK: meant for pgbouncer transaction mode, which we don't use)."""
+    never see it) — but with one round trip (``SELECT 1``, simple-query protocol: no
+    prepare/bind on our side) instead of the asyncpg dialect's three (BEGIN, ``;``, ROLLBACK:
+    meant for pgbouncer transaction mode, which we don't use)."""
     engine = create_async_engine(
         async_database_url(url),
         pool_size=pool_size,
@@ -158,7 +159,7 @@ def _ping_on_checkout(dbapi_connection: Any, connection_record: Any, proxy: Any)
     if connection_record.info.pop(_FRESH, False):
         return  # just connected: nothing to check
     try:
-        await_only(dbapi_connection.driver_connection.fetchrow(";"))
+        await_only(dbapi_connection.driver_connection.execute("SELECT 1"))
     except Exception as exc:  # noqa: BLE001 - any failure: replace it, like pool_pre_ping
         raise InvalidatePoolError(f"connection failed its ping: {type(exc).__name__}") from exc
 

@@ -11,7 +11,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from postloan_runtime import auth
+from postloan_runtime import auth, telemetry
 from postloan_runtime.auth import CLOCK_SKEW_SECONDS, InvalidToken, TokenVerifier, generate_dev_keys
 from postloan_runtime.pii import redact_text
 from postloan_runtime.telemetry import PiiSanitizingSpanProcessor, _redact, sanitize_span
@@ -130,3 +130,23 @@ def test_clean_spans_pass_uncopied_and_dirty_ones_are_masked():
     assert sanitize_span(clean) is clean
     assert dirty.attributes["note"] == ("ok", "call 139****1234")
     assert "customer_name" not in personal_key.attributes
+
+
+def test_the_clean_text_memo_gives_the_search_verdict_and_keeps_no_personal_text(monkeypatch):
+    monkeypatch.setattr(telemetry, "_CLEAN_TEXTS", {})
+    monkeypatch.setattr(telemetry, "_CLEAN_TEXTS_MAX", 50)
+    statement = "INSERT INTO outbox (event_id, payload) VALUES ($1::UUID, $2::BYTEA) " * 2
+    texts = [statement, f"{statement} {MOBILE}", f"{statement} {NAME}", f"{ID_NUMBER} {statement}",
+             "short", MOBILE, ""]
+    query = "FROM t WHERE a = $1 AND b = $2 AND c = $3 ORDER BY id"
+    texts += [f"SELECT {n} {query}" for n in range(200)]
+    texts += [f"SELECT {n:011d} {query}" for n in range(20)]
+    for _ in range(3):  # first sight, then from the memo (and across its resets)
+        for text in texts:
+            expected = telemetry._MAYBE_PERSONAL.search(text) is not None
+            assert telemetry._maybe_personal(text) is expected, text
+            assert _redact(text) == redact_text(text)
+    memo = telemetry._CLEAN_TEXTS
+    assert 0 < len(memo) <= 50
+    assert all(not telemetry._MAYBE_PERSONAL.search(text) for text in memo)
+    assert all(len(text) >= telemetry._CLEAN_TEXT_MIN_LENGTH for text in memo)

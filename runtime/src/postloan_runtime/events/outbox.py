@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any, Final
 
 from google.protobuf.message import Message
 from opentelemetry import propagate
@@ -19,6 +20,21 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from postloan_runtime.events.tables import outbox_table
+
+# Built once (no per-call construction or cache key); rows are bound at execution.
+_INSERT_OUTBOX: Final = insert(outbox_table)
+
+# The same rows as one statement whatever their number, for composing with another write in
+# one round trip (the unit of work puts the idempotent response in front of it): arrays
+# unnested in list order, and ORDER BY the ordinality so the outbox ids keep that order.
+# Parameters: see event_arrays(); ``trace_context`` is a JSONB bind.
+OUTBOX_INSERT_UNNEST_SQL: Final = (
+    "INSERT INTO outbox (event_id, event_type, ordering_key, payload, trace_context) "
+    "SELECT e.event_id, e.event_type, e.ordering_key, e.payload, :trace_context "
+    "FROM unnest(CAST(:event_ids AS uuid[]), CAST(:event_types AS varchar[]), "
+    "CAST(:ordering_keys AS varchar[]), CAST(:payloads AS bytea[])) "
+    "WITH ORDINALITY AS e(event_id, event_type, ordering_key, payload, n) ORDER BY e.n"
+)
 
 
 @dataclass(frozen=True)
@@ -56,7 +72,7 @@ async def append_events(conn: AsyncConnection, events: Sequence[DomainEventRecor
         return
     trace_context = current_trace_context()
     await conn.execute(
-        insert(outbox_table),
+        _INSERT_OUTBOX,
         [
             {
                 "event_id": event.event_id,
@@ -68,3 +84,15 @@ async def append_events(conn: AsyncConnection, events: Sequence[DomainEventRecor
             for event in events
         ],
     )
+
+
+def event_arrays(events: Sequence[DomainEventRecord]) -> dict[str, Any]:
+    """The parameters of :data:`OUTBOX_INSERT_UNNEST_SQL` for ``events`` (with the current
+    trace context, as :func:`append_events` writes it)."""
+    return {
+        "event_ids": [event.event_id for event in events],
+        "event_types": [event.event_type for event in events],
+        "ordering_keys": [event.ordering_key for event in events],
+        "payloads": [event.payload.SerializeToString(deterministic=True) for event in events],
+        "trace_context": current_trace_context(),
+    }
