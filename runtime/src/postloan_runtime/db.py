@@ -213,6 +213,15 @@ async def transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
         yield conn
 
 
+@asynccontextmanager
+async def single_statement_reads(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection in autocommit for reads that are one statement each: a single statement
+    sees one snapshot either way, and this spares the BEGIN and ROLLBACK round trips around it.
+    (Several reads that must agree with each other need :func:`transaction` instead.)"""
+    async with engine.connect() as conn:
+        yield await conn.execution_options(isolation_level="AUTOCOMMIT")
+
+
 async def database_answers(engine: AsyncEngine, timeout: float = 2.0) -> bool:
     """True when the database answers ``SELECT 1`` within ``timeout`` seconds."""
     import asyncio

@@ -28,6 +28,7 @@ from monitoring.domain.loans import (
 from monitoring.service_layer.credit_lines import check_loan_drawdown
 from postloan.monitoring.v1 import monitoring_pb2
 from postloan_runtime.clock import Clock
+from postloan_runtime.db import single_statement_reads
 from postloan_runtime.errors import FailedPrecondition, NotFound
 from postloan_runtime.idempotency import request_fingerprint, run_idempotent_in_transaction
 from postloan_runtime.unit_of_work import UnitOfWork
@@ -137,10 +138,7 @@ async def _existing_registration(
 
 async def get_loan(engine: AsyncEngine, loan_id: str) -> Loan:
     """The loan with its installments; NotFound when unknown."""
-    async with engine.connect() as conn:
-        # One statement reads it all from one snapshot: no transaction needed (and no
-        # BEGIN and ROLLBACK round trips).
-        await conn.execution_options(isolation_level="AUTOCOMMIT")
+    async with single_statement_reads(engine) as conn:  # one statement reads it all
         loan = await LoanRepository(conn).get(loan_id)
     if loan is None:
         raise NotFound("loan", loan_id)

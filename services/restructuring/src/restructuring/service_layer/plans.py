@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from google.protobuf.message import Message
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from postloan.restructuring.v1 import restructuring_pb2
 from postloan_runtime.clock import Clock
+from postloan_runtime.db import single_statement_reads
 from postloan_runtime.errors import FailedPrecondition, NotFound
 from postloan_runtime.idempotency import run_idempotent_in_transaction
 from postloan_runtime.unit_of_work import UnitOfWork
@@ -57,14 +56,6 @@ from restructuring.domain.rules import (
 )
 
 SERVICE = "/postloan.restructuring.v1.PlanService/"
-
-
-@asynccontextmanager
-async def _reading(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    """A connection for one read statement, in autocommit: a single statement sees one
-    snapshot either way, and this spares the BEGIN and ROLLBACK round trips around it."""
-    async with engine.connect() as conn:
-        yield await conn.execution_options(isolation_level="AUTOCOMMIT")
 
 
 @dataclass(frozen=True)
@@ -142,7 +133,7 @@ async def _assess(
 
 
 async def _plan_in_progress(ctx: Context, loan_id: str) -> bool:
-    async with _reading(ctx.engine) as conn:
+    async with single_statement_reads(ctx.engine) as conn:
         return await PlanRepository(conn).has_plan_in_progress(loan_id)
 
 
@@ -227,7 +218,7 @@ class QuoteCommand:
 async def quote_plan(
     ctx: Context, command: QuoteCommand, request: Message
 ) -> restructuring_pb2.QuotePlanResponse:
-    async with _reading(ctx.engine) as conn:
+    async with single_statement_reads(ctx.engine) as conn:
         current = await _load(PlanRepository(conn), command.plan_id, for_update=False)
     terms = command.terms or current.requested_terms
     loan = await ctx.loans.read_loan(current.loan_id)
@@ -413,7 +404,7 @@ async def generate_agreement(
 async def agreement_document(
     ctx: Context, agreement_id: str
 ) -> restructuring_pb2.GetAgreementDocumentResponse:
-    async with _reading(ctx.engine) as conn:
+    async with single_statement_reads(ctx.engine) as conn:
         found = await AgreementRepository(conn).get(agreement_id)
     if found is None:
         raise NotFound("agreement", agreement_id)
@@ -470,14 +461,14 @@ async def record_signature(
 
 
 async def get_plan(ctx: Context, plan_id: str) -> Plan:
-    async with _reading(ctx.engine) as conn:
+    async with single_statement_reads(ctx.engine) as conn:
         return await _load(PlanRepository(conn), plan_id, for_update=False)
 
 
 async def list_plans(
     ctx: Context, where: PlanFilter, *, after: tuple[dt.datetime, str] | None, page_size: int
 ) -> tuple[list[Plan], bool]:
-    async with _reading(ctx.engine) as conn:
+    async with single_statement_reads(ctx.engine) as conn:
         page = await PlanRepository(conn).list_page(where, after=after, limit=page_size + 1)
     return page[:page_size], len(page) > page_size
 
@@ -486,7 +477,7 @@ async def expire_offers(ctx: Context, *, batch: int = 100) -> int:
     """Expire plans whose quote expired unapproved or unsigned, or whose signature deadline
     passed; PlanExpired for each. Returns how many."""
     now = ctx.clock.now()
-    async with _reading(ctx.engine) as conn:
+    async with single_statement_reads(ctx.engine) as conn:
         candidates = await PlanRepository(conn).offers_to_expire(now, batch)
     expired = 0
     for candidate in candidates:
