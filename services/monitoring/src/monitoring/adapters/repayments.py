@@ -267,26 +267,6 @@ class RepaymentRepository:
         ).all()
         return await self._with_lines(rows)
 
-    async def add(self, repayment: Repayment) -> None:
-        await self._conn.execute(
-            insert(repayments).values(
-                repayment_id=uuid.UUID(repayment.repayment_id),
-                loan_id=repayment.loan_id,
-                external_transaction_id=repayment.external_transaction_id,
-                amount_fen=repayment.amount_fen,
-                currency=repayment.currency,
-                paid_at=repayment.paid_at,
-                value_date=repayment.value_date,
-                channel=repayment.channel.value,
-                state=repayment.state.value,
-                base_schedule_version=repayment.base_schedule_version,
-                prepaid_principal_fen=repayment.prepaid_principal_fen,
-                unapplied_fen=repayment.unapplied_fen,
-                posted_at=repayment.posted_at,
-            )
-        )
-        await self._insert_lines(repayment)
-
     async def save_allocation(self, repayment: Repayment) -> None:
         """Replace a repayment's allocation (after a replay)."""
         rid = uuid.UUID(repayment.repayment_id)

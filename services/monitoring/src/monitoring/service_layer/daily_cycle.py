@@ -261,6 +261,11 @@ async def _run_batch(
     """The batch ``ids`` (ascending) in one transaction, the run's cursor moved to its last id;
     (loans changed, events)."""
     async with conn.begin():
+        # The batch statement is a prepared statement run once per batch; after five runs
+        # PostgreSQL may switch to a generic plan, which cannot see the batch's id range and
+        # array and scans far more than the batch (7x slower over 24 batches of 100k loans).
+        # Planning it for each batch's values costs milliseconds.
+        await conn.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
         delinquency = policy.delinquency
         rows = (await conn.execute(
             sql.batch_sql(delinquency, day),
