@@ -56,8 +56,10 @@ lint: install
 	cd protos && ../$(BUF) lint
 	$(VENV)/bin/ruff check .
 
+# Its own cache: one left by a partial run (mypy services/monitoring, say) can make a later full
+# run report modules as missing attributes of their package.
 typecheck: install
-	$(VENV)/bin/mypy runtime/src services
+	$(VENV)/bin/mypy --cache-dir .mypy_cache/make runtime/src services
 
 test-unit: install
 	$(PY) -m pytest -m unit $(PYTEST_ARGS)
