@@ -297,6 +297,9 @@ class Demo:
         # Payments the run decided on the way (promises kept later, plan installments), by day.
         self.extra_payments: dict[dt.date, list[tuple[Borrower, int]]] = defaultdict(list)
         self.next_call: dict[str, dt.date] = {}  # case id → first day a collector calls again
+        # case id → the day its last promise is kept or broken by (promised date + grace + 1):
+        # the restructuring desk leaves a case alone while a promise on it runs.
+        self.promise_runs_until: dict[str, dt.date] = {}
 
     # tokens: people by role, minted from the suite's issuer key ------------------------------
 
@@ -882,6 +885,7 @@ class Demo:
         self.counts.promises += 1
         # The collector calls again once the promise is kept or broken.
         self.next_call[case.case_id] = promised + dt.timedelta(days=grace + 1)
+        self.promise_runs_until[case.case_id] = self.next_call[case.case_id]
         if roll < 0.3:
             now = self.time.now().replace(microsecond=0) - dt.timedelta(seconds=30)
             if await self._pay(b, day, overdue, paid_at=now):
@@ -902,8 +906,11 @@ class Demo:
         threshold), the others pay the new schedule on time."""
         remaining = self.plans_wanted - self.counts.plans_requested
         days_left = len([d for d in self.plan_days if d >= day])
+        # Not while a promise to pay runs on the case: a plan would pause the case and cancel
+        # the promise before it is kept or broken.
         candidates = [c for c in open_cases
                       if c.borrower_id in self.by_borrower and c.days_past_due >= 1
+                      and self.promise_runs_until.get(c.case_id, day) <= day
                       and not self.by_borrower[c.borrower_id].restructured
                       and any(loan.loan_id == self.by_borrower[c.borrower_id].loan_id
                               for loan in c.loans)]
