@@ -24,7 +24,15 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import grpc
-from rpc_bench import describe_machine, echo_server, measure, report, serial, services
+from rpc_bench import (
+    describe_machine,
+    echo_server,
+    measure,
+    prepare,
+    report,
+    serial,
+    services,
+)
 
 from postloan.collection.v1 import collection_pb2 as cp
 from postloan.collection.v1 import collection_pb2_grpc as cp_grpc
@@ -62,10 +70,7 @@ async def run(args: argparse.Namespace) -> None:
                     value=f"138{n:08d}"), metadata=supervisor, timeout=30)
                 return borrower, point.contact_point.contact_point_id
 
-            points: list[tuple[str, str]] = []
-            for batch in range(0, args.debtors, 32):
-                points += await asyncio.gather(
-                    *(register(n) for n in range(batch, min(batch + 32, args.debtors))))
+            points = await prepare(args.debtors, register)
             rng = random.Random(11)
             channels = itertools.cycle((res.CONTACT_CHANNEL_SMS, res.CONTACT_CHANNEL_AGENT_CALL))
 

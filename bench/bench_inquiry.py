@@ -21,7 +21,15 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import grpc
-from rpc_bench import describe_machine, echo_server, measure, report, serial, services
+from rpc_bench import (
+    describe_machine,
+    echo_server,
+    measure,
+    prepare,
+    report,
+    serial,
+    services,
+)
 
 from postloan.credit_inquiry.v1 import credit_inquiry_pb2 as ci
 from postloan.credit_inquiry.v1 import credit_inquiry_pb2_grpc as ci_grpc
@@ -69,10 +77,7 @@ async def run(args: argparse.Namespace) -> None:
                 assert first.outcome == res.INQUIRY_OUTCOME_REPORT_RETRIEVED, first.outcome
                 return borrower_id, consent.consent_id
 
-            population: list[tuple[str, str]] = []
-            for batch in range(0, args.borrowers, 32):
-                population += await asyncio.gather(
-                    *(onboard(i) for i in range(batch, min(batch + 32, args.borrowers))))
+            population = await prepare(args.borrowers, onboard)
 
             def inquiry() -> grpc.aio.UnaryUnaryCall:
                 return request(*rng.choice(population))

@@ -20,7 +20,15 @@ import itertools
 import uuid
 
 import grpc
-from rpc_bench import describe_machine, echo_server, measure, report, serial, services
+from rpc_bench import (
+    describe_machine,
+    echo_server,
+    measure,
+    prepare,
+    report,
+    serial,
+    services,
+)
 
 from postloan.common.v1 import money_pb2
 from postloan.monitoring.v1 import monitoring_pb2, monitoring_pb2_grpc, resources_pb2
@@ -49,11 +57,7 @@ async def register_loans(stub: monitoring_pb2_grpc.LoanServiceStub, metadata: ob
             )), metadata=metadata, timeout=30)
         return loan_id
 
-    loan_ids: list[str] = []
-    for batch in range(0, count, 32):
-        loan_ids += await asyncio.gather(
-            *(register(n) for n in range(batch, min(batch + 32, count))))
-    return loan_ids
+    return await prepare(count, register)
 
 
 async def run(args: argparse.Namespace) -> None:

@@ -27,6 +27,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import grpc
 
@@ -34,6 +35,7 @@ from postloan_runtime.suite import Suite
 from postloan_runtime.testing.databases import test_server
 
 Call = Callable[[], Awaitable[object]]
+T = TypeVar("T")
 
 ECHO_SERVER = """
 import asyncio, sys, grpc
@@ -89,6 +91,14 @@ async def services(name: str, packages: Sequence[str], simulators: Sequence[str]
         suite.stop(grace=10)
         for package in suite.services:
             await pg.drop_database(f"{prefix}_{package}")
+
+
+async def prepare(count: int, make: Callable[[int], Awaitable[T]], at_once: int = 32) -> list[T]:
+    """``make(0) … make(count - 1)``, ``at_once`` of them in flight: the benchmark's data."""
+    made: list[T] = []
+    for start in range(0, count, at_once):
+        made += await asyncio.gather(*(make(n) for n in range(start, min(start + at_once, count))))
+    return made
 
 
 async def measure_closed(call: Call, seconds: float, concurrency: int) -> tuple[float, list[float]]:

@@ -46,19 +46,18 @@ class StoredIdentity:
     resident_id_encrypted: bytes
 
 
-def _row_to_verification(row: Any) -> IdentityVerification:
-    return IdentityVerification(
-        verification_id=row.verification_id,
-        borrower_id=row.borrower_id,
-        outcome=IdentityMatchOutcome(row.outcome),
-        masked_name=row.masked_name,
-        masked_resident_id_number=row.masked_resident_id_number,
-        masked_mobile=row.masked_mobile,
-        bureau_reference=row.bureau_reference,
-        consent_id=row.consent_id,
-        verified_at=row.verified_at,
-        requested_by=row.requested_by,
-    )
+_VERIFICATION_FIELDS: Final = (
+    "verification_id", "borrower_id", "outcome", "masked_name", "masked_resident_id_number",
+    "masked_mobile", "bureau_reference", "consent_id", "verified_at", "requested_by",
+)
+
+
+def _row_to_verification(row: Any, prefix: str = "") -> IdentityVerification:
+    """The verification in ``row``, its columns named ``prefix`` + field (a joined read labels
+    them ``identity_…``)."""
+    values = {field: getattr(row, prefix + field) for field in _VERIFICATION_FIELDS}
+    values["outcome"] = IdentityMatchOutcome(values["outcome"])
+    return IdentityVerification(**values)
 
 
 class IdentityRepository:
@@ -173,18 +172,7 @@ async def inquiry_grounds(
     identity = None
     if row.identity_verification_id is not None:
         identity = StoredIdentity(
-            IdentityVerification(
-                verification_id=row.identity_verification_id,
-                borrower_id=row.identity_borrower_id,
-                outcome=IdentityMatchOutcome(row.identity_outcome),
-                masked_name=row.identity_masked_name,
-                masked_resident_id_number=row.identity_masked_resident_id_number,
-                masked_mobile=row.identity_masked_mobile,
-                bureau_reference=row.identity_bureau_reference,
-                consent_id=row.identity_consent_id,
-                verified_at=row.identity_verified_at,
-                requested_by=row.identity_requested_by,
-            ),
+            _row_to_verification(row, "identity_"),
             row.identity_name_encrypted,
             row.identity_resident_id_encrypted,
         )
