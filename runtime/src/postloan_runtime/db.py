@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, Final, TypeVar
@@ -127,17 +128,24 @@ def add_runtime_tables(metadata: MetaData) -> None:
 
 # Connections older than this are replaced at checkout (seconds): bounds server-side state.
 POOL_RECYCLE_SECONDS = 1800
+# A connection checked in less than this long ago is handed out again without a ping
+# (seconds; HikariCP's aliveBypassWindowMs, 500 ms there). Under load almost every checkout
+# falls in the window and is spared a round trip; a connection the database dropped within it
+# fails its first statement instead, which answers UNAVAILABLE (see is_connection_lost) and a
+# retry with the same request_id is safe. An idle pool is still pinged on its next use.
+PING_BYPASS_SECONDS = 0.5
 _FRESH = "postloan_fresh"
+_CHECKED_IN_AT = "postloan_checked_in_at"
 
 
 def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
     """Build the service's async engine (asyncpg). Called at start-up, never at import.
 
-    Every checkout of a pooled connection is pinged first, as ``pool_pre_ping`` does (a
-    connection the database dropped is replaced and the whole pool invalidated, so callers
-    never see it) — but with one round trip (``SELECT 1``, simple-query protocol: no
-    prepare/bind on our side) instead of the asyncpg dialect's three (BEGIN, ``;``, ROLLBACK:
-    meant for pgbouncer transaction mode, which we don't use)."""
+    A pooled connection idle for :data:`PING_BYPASS_SECONDS` or more is pinged at checkout, as
+    ``pool_pre_ping`` does (a connection the database dropped is replaced and the whole pool
+    invalidated, so callers never see it) — but with one round trip (``SELECT 1``,
+    simple-query protocol: no prepare/bind on our side) instead of the asyncpg dialect's three
+    (BEGIN, ``;``, ROLLBACK: meant for pgbouncer transaction mode, which we don't use)."""
     engine = create_async_engine(
         async_database_url(url),
         pool_size=pool_size,
@@ -146,6 +154,7 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
         echo=echo,
     )
     listen(engine.sync_engine.pool, "connect", _mark_fresh)
+    listen(engine.sync_engine.pool, "checkin", _mark_checked_in)
     listen(engine.sync_engine.pool, "checkout", _ping_on_checkout)
     return engine
 
@@ -154,14 +163,40 @@ def _mark_fresh(dbapi_connection: Any, connection_record: Any) -> None:
     connection_record.info[_FRESH] = True
 
 
+def _mark_checked_in(dbapi_connection: Any, connection_record: Any) -> None:
+    connection_record.info[_CHECKED_IN_AT] = time.monotonic()
+
+
+def needs_ping(record_info: dict[str, Any], now: float) -> bool:
+    """Whether a connection with this pool-record ``info`` is pinged at checkout at ``now``
+    (``time.monotonic()``): not when just connected, nor when checked in within the bypass
+    window."""
+    if record_info.pop(_FRESH, False):
+        return False
+    checked_in_at = record_info.get(_CHECKED_IN_AT)
+    return checked_in_at is None or now - checked_in_at >= PING_BYPASS_SECONDS
+
+
 def _ping_on_checkout(dbapi_connection: Any, connection_record: Any, proxy: Any) -> None:
     """Pessimistic disconnect handling in one round trip (runs inside the engine's greenlet)."""
-    if connection_record.info.pop(_FRESH, False):
-        return  # just connected: nothing to check
+    if not needs_ping(connection_record.info, time.monotonic()):
+        return
     try:
         await_only(dbapi_connection.driver_connection.execute("SELECT 1"))
     except Exception as exc:  # noqa: BLE001 - any failure: replace it, like pool_pre_ping
         raise InvalidatePoolError(f"connection failed its ping: {type(exc).__name__}") from exc
+
+
+def is_connection_lost(exc: BaseException) -> bool:
+    """True when ``exc`` (or anything it caused) says the database connection broke under a
+    statement: SQLAlchemy invalidated it, the transaction is gone, and a retry with the same
+    request_id is safe (idempotency keys are written in the effect's transaction)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, DBAPIError):
+            return bool(seen.connection_invalidated)
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 T = TypeVar("T")

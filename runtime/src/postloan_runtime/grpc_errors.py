@@ -4,7 +4,8 @@ Server side: :class:`ErrorMappingInterceptor` wraps every handler. A raised
 :class:`~postloan_runtime.errors.DomainError` becomes a ``google.rpc.Status`` with the mapped
 code, the error's message, an ``ErrorInfo`` (reason, domain, metadata) and, for bad input, a
 ``BadRequest`` with one field violation per bad field. A transaction the database aborted for a
-concurrent one (deadlock, serialization failure) becomes ABORTED. Any other exception becomes
+concurrent one (deadlock, serialization failure) becomes ABORTED, a database connection that
+broke under a statement UNAVAILABLE (both say: retry the same request). Any other exception becomes
 INTERNAL with the fixed message ``internal error`` and a correlation id: its text is logged
 (with the traceback, at ERROR, under that id) and never sent to the client.
 
@@ -25,7 +26,7 @@ import grpc.aio
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
-from postloan_runtime.db import is_transaction_conflict
+from postloan_runtime.db import is_connection_lost, is_transaction_conflict
 from postloan_runtime.errors import (
     Aborted,
     AlreadyExists,
@@ -236,6 +237,11 @@ class ErrorMappingInterceptor(grpc.aio.ServerInterceptor):
             # A deadlock or serialization failure rolled the whole transaction back: nothing
             # was written, and a retry with the same request_id is safe (ABORTED, not INTERNAL).
             exc = Aborted("the transaction lost to a concurrent one; retry the same request")
+        elif is_connection_lost(exc):
+            # The connection broke under a statement: its transaction is gone (or, at COMMIT,
+            # its outcome unknown); the request_id makes a retry safe either way.
+            exc = Unavailable("database", "the database connection was lost; retry the same "
+                              "request")
         if isinstance(exc, DomainError):
             logger.info(
                 "%s refused: %s %s",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import threading
@@ -348,14 +349,19 @@ async def serve(
     telemetry: TelemetryHandle | None = None,
     auth: AuthInterceptor | None = None,
     handle_signals: bool = True,
+    freeze_heap: bool = False,
 ) -> None:
     """Serve ``app`` until SIGTERM/SIGINT (or ``stop`` is set), then shut down gracefully.
 
     ``ready`` is set once the server listens; a :class:`Ready` also gets ``.server`` (bound
     port with ``grpc_port=0``). Signal handlers are installed only on the main thread.
+    ``freeze_heap``: the service's own process, not a test serving in-process (see
+    :func:`freeze_start_up_heap`).
     """
     stop = stop or asyncio.Event()
     running_server = await start(app, settings, telemetry=telemetry, auth=auth)
+    if freeze_heap:
+        freeze_start_up_heap()
     loop = asyncio.get_running_loop()
     installed: list[signal.Signals] = []
     if handle_signals and threading.current_thread() is threading.main_thread():
@@ -384,6 +390,19 @@ async def serve(
                 loop.remove_signal_handler(sig)
 
 
+def freeze_start_up_heap() -> None:
+    """Move everything alive once the server listens (modules, protobuf descriptors, table
+    metadata, the engine, the grpc server: objects that live as long as the process) out of
+    the cyclic garbage collector's reach (``gc.freeze``). Otherwise every full collection walks
+    all of them, stalling the event loop and every call queued on it. Measured in the
+    credit-inquiry process: a full collection went from 69 ms to 1.7 ms, young collections from
+    about 1 ms to 0.45 ms on average, and RequestInquiry's open-loop p99 from 128–154 ms to
+    59–67 ms (docs/performance.md). Nothing frozen is ever freed, as start-up objects never
+    are anyway."""
+    gc.collect()
+    gc.freeze()
+
+
 def run_service(app: ServiceApp, settings: ServiceSettings | None = None) -> None:
     """``python -m <pkg>``: serve ``app`` with settings from the environment until SIGTERM or
     SIGINT, then exit 0 after a graceful shutdown."""
@@ -391,7 +410,7 @@ def run_service(app: ServiceApp, settings: ServiceSettings | None = None) -> Non
 
     settings = settings or ServiceSettings.from_env(app.package)
     configure_logging(settings.name)
-    asyncio.run(serve(app, settings))
+    asyncio.run(serve(app, settings, freeze_heap=True))
 
 
 # --- calling peers ---------------------------------------------------------------------------

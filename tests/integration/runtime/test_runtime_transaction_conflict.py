@@ -5,22 +5,17 @@ whole transaction, request_id claim included, was rolled back — not as INTERNA
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from typing import Any
 
 import grpc
-import grpc.aio
 import pytest
+from raising_probe import refusal_for
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from postloan.common.v1.events_pb2 import GetFeedHeadRequest, GetFeedHeadResponse
 from postloan_runtime.db import is_transaction_conflict, retry_transaction_conflicts
-from postloan_runtime.grpc_errors import ErrorMappingInterceptor, decode_error
+from postloan_runtime.grpc_errors import decode_error
 
 pytestmark = pytest.mark.integration
-
-SERVICE = "postloan.test.v1.ConflictProbe"
 
 
 async def _deadlock(engine: AsyncEngine) -> BaseException:
@@ -46,45 +41,17 @@ async def _deadlock(engine: AsyncEngine) -> BaseException:
     return losers[0]
 
 
-@pytest.fixture
-async def served_deadlock(runtime_engine: AsyncEngine) -> AsyncIterator[tuple[str, BaseException]]:
-    raised = await _deadlock(runtime_engine)
-
-    async def handler(request: GetFeedHeadRequest, context: Any) -> GetFeedHeadResponse:
-        raise raised
-
-    server = grpc.aio.server(interceptors=[ErrorMappingInterceptor("probe.postloan")])
-    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE, {
-        "Conflict": grpc.unary_unary_rpc_method_handler(
-            handler,
-            request_deserializer=GetFeedHeadRequest.FromString,
-            response_serializer=GetFeedHeadResponse.SerializeToString,
-        ),
-    }),))
-    port = server.add_insecure_port("127.0.0.1:0")
-    await server.start()
-    yield f"127.0.0.1:{port}", raised
-    await server.stop(grace=None)
-
-
 async def test_a_real_deadlock_is_a_transaction_conflict_and_answers_aborted(
-    served_deadlock: tuple[str, BaseException],
+    runtime_engine: AsyncEngine,
 ) -> None:
-    address, raised = served_deadlock
+    raised = await _deadlock(runtime_engine)
     assert is_transaction_conflict(raised)
     assert not is_transaction_conflict(RuntimeError("deadlock detected"))
-    async with grpc.aio.insecure_channel(address) as channel:
-        call = channel.unary_unary(
-            f"/{SERVICE}/Conflict",
-            request_serializer=GetFeedHeadRequest.SerializeToString,
-            response_deserializer=GetFeedHeadResponse.FromString,
-        )
-        with pytest.raises(grpc.aio.AioRpcError) as refused:
-            await call(GetFeedHeadRequest())
-    details = decode_error(refused.value)
+    refused = await refusal_for(raised)
+    details = decode_error(refused)
     assert details.code is grpc.StatusCode.ABORTED
     assert details.reason == "CONCURRENT_MODIFICATION"
-    assert "probe" not in (refused.value.details() or "")  # no SQL text reaches the client
+    assert "probe" not in (refused.details() or "")  # no SQL text reaches the client
 
 
 async def test_a_unit_of_work_that_lost_a_deadlock_runs_again(runtime_engine: AsyncEngine) -> None:
