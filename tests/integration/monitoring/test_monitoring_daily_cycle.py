@@ -27,6 +27,7 @@ from monitoring.domain.delinquency import (
 )
 from monitoring.service_layer.daily_cycle import DailyCyclePolicy, run_daily_cycle
 from monitoring.testing.synthetic_book import generate_book
+from postloan.monitoring.v1 import events_pb2 as monitoring_events
 from postloan_runtime.clock import ManualClock
 from postloan_runtime.db import create_engine
 from postloan_runtime.errors import FailedPrecondition
@@ -103,6 +104,29 @@ async def test_set_based_cycle_agrees_with_the_domain_rules(make_database) -> No
             ), loan_id
             delinquent += expected > 0
         assert delinquent > 10  # the book has real arrears to age
+        # The outstanding principal reported by the month-end snapshot (Feb 29) and by each
+        # DelinquencyChanged counts every open installment of the current schedule, also those
+        # due after the batch's horizon (the cycle changes no principal, so today's figures
+        # are the ones it saw).
+        async with engine.connect() as conn:
+            outstanding = dict((await conn.execute(text(
+                "SELECT l.loan_id, COALESCE(sum(i.principal_due_fen - i.principal_paid_fen) "
+                "FILTER (WHERE i.state NOT IN ('PAID', 'SUPERSEDED')), 0) FROM loans l "
+                "JOIN installments i ON i.loan_id = l.loan_id "
+                "AND i.schedule_version = l.schedule_version GROUP BY l.loan_id"))).all())
+            month_end = (await conn.execute(text(
+                "SELECT loan_id, outstanding_principal_fen FROM bucket_month_ends "
+                "WHERE month_end = '2024-02-29'"))).all()
+            changes = (await conn.execute(text(
+                "SELECT payload FROM outbox WHERE event_type LIKE '%.DelinquencyChanged'"
+            ))).scalars().all()
+        assert len(month_end) == LOANS
+        assert all(fen == outstanding[loan_id] for loan_id, fen in month_end)
+        assert sum(1 for fen in outstanding.values() if fen > 0) > LOANS // 2
+        assert len(changes) > 10
+        for payload in changes:
+            changed = monitoring_events.DelinquencyChanged.FromString(payload)
+            assert changed.outstanding_principal.minor_units == outstanding[changed.loan_id]
     finally:
         await engine.dispose()
 

@@ -28,6 +28,8 @@ PARTITION_PREDICATE: Final = (
 # Installment-due-soon notices go out this many days before the due date (T-1 and T-3).
 DUE_SOON_DAYS: Final = (1, 3)
 _DUE_SOON_DATES: Final = ", ".join(f":d + {days}" for days in DUE_SOON_DAYS)
+# The furthest due date the batch acts on: the last due-soon notice day.
+_HORIZON: Final = f":d + {max(DUE_SOON_DAYS)}"
 
 
 def partition_predicate(alias: str) -> str:
@@ -138,6 +140,16 @@ def _typed(sql: str) -> TextClause:
     return text(_DATE_PARAM.sub("CAST(:d AS date)", sql))
 
 
+def _outstanding_principal(alias: str) -> str:
+    """The unpaid principal of loan ``alias`` on its current schedule (all open installments,
+    not only those the batch reads)."""
+    return (
+        "(SELECT COALESCE(sum(o.principal_due_fen - o.principal_paid_fen), 0) FROM installments o"
+        f" WHERE o.loan_id = {alias}.loan_id AND o.schedule_version = {alias}.schedule_version"
+        " AND o.state NOT IN ('PAID', 'SUPERSEDED'))"
+    )
+
+
 def batch_sql(policy: DelinquencyPolicy, business_date: dt.date) -> TextClause:
     """The batch statement. Parameters: ``:d`` (business date), ``:ids`` (the batch's loan ids
     from :func:`candidate_ids_sql` or :func:`batch_bounds_sql`, ascending), ``:first`` and
@@ -152,7 +164,7 @@ def batch_sql(policy: DelinquencyPolicy, business_date: dt.date) -> TextClause:
     )
     month_end = ""
     if is_month_end(business_date):
-        month_end = """,
+        month_end = f""",
         month_end AS (
           INSERT INTO bucket_month_ends (month_end, loan_id, product_code, disbursement_month,
             bucket, days_past_due, classification, outstanding_principal_fen)
@@ -160,7 +172,7 @@ def batch_sql(policy: DelinquencyPolicy, business_date: dt.date) -> TextClause:
             CASE WHEN c.fresher THEN c.old_bucket ELSE c.bucket END,
             CASE WHEN c.fresher THEN c.old_dpd ELSE c.dpd END,
             CASE WHEN c.fresher THEN c.old_cls ELSE c.cls END,
-            c.outstanding_principal
+            {_outstanding_principal('c')}
           FROM calc c
           ON CONFLICT DO NOTHING
           RETURNING 1
@@ -182,6 +194,12 @@ def batch_sql(policy: DelinquencyPolicy, business_date: dt.date) -> TextClause:
           WHERE l.loan_id = ANY(CAST(:ids AS text[])) AND l.loan_id BETWEEN :first AND :last
             AND l.state = 'ACTIVE'
         ),
+        -- Only installments due by the horizon (D+3): ageing, arrears, penalty, due-soon
+        -- notices. One due later is PENDING, stays so and counts for nothing but the
+        -- outstanding principal, which is read below for the few rows that report it (a
+        -- PENDING installment past the horizon cannot be DUE or OVERDUE: a posting ages
+        -- installments only up to its own date, which then becomes the loan's status_as_of,
+        -- and a loan whose stored status is fresher than D is not re-aged).
         inst AS MATERIALIZED (
           SELECT i.loan_id, i.schedule_version, i.sequence, i.due_date, i.state AS old_state,
             i.days_past_due AS old_idpd, b.fresher,
@@ -202,6 +220,7 @@ def batch_sql(policy: DelinquencyPolicy, business_date: dt.date) -> TextClause:
           FROM b JOIN installments i
             ON i.loan_id = b.loan_id AND i.schedule_version = b.schedule_version
           WHERE i.state NOT IN ('PAID', 'SUPERSEDED') AND i.loan_id BETWEEN :first AND :last
+            AND i.due_date <= {_HORIZON}
         ),
         inst_new AS (
           SELECT s.*,
@@ -234,8 +253,7 @@ def batch_sql(policy: DelinquencyPolicy, business_date: dt.date) -> TextClause:
             COALESCE(sum(s.interest_unpaid) FILTER (WHERE s.due_date <= :d), 0)
               AS overdue_interest,
             COALESCE(sum(s.penalty_unpaid + s.penalty_increment)
-              FILTER (WHERE s.due_date <= :d), 0) AS overdue_penalty,
-            COALESCE(sum(s.principal_unpaid), 0) AS outstanding_principal
+              FILTER (WHERE s.due_date <= :d), 0) AS overdue_penalty
           -- From inst, not inst_new: inst_new then has one reader and is inlined there.
           FROM inst s GROUP BY s.loan_id
         ),
@@ -244,7 +262,6 @@ def batch_sql(policy: DelinquencyPolicy, business_date: dt.date) -> TextClause:
             COALESCE(a.overdue_principal, 0) AS overdue_principal,
             COALESCE(a.overdue_interest, 0) AS overdue_interest,
             COALESCE(a.overdue_penalty, 0) AS overdue_penalty,
-            COALESCE(a.outstanding_principal, 0) AS outstanding_principal,
             CASE WHEN a.oldest_due IS NULL THEN 0 ELSE :d - a.oldest_due END AS dpd
           FROM b LEFT JOIN agg a ON a.loan_id = b.loan_id
         ),
@@ -285,7 +302,8 @@ def batch_sql(policy: DelinquencyPolicy, business_date: dt.date) -> TextClause:
         ){month_end}
         SELECT 'C' AS kind, c.loan_id, c.borrower_id, c.currency, c.old_bucket, c.bucket,
           c.old_dpd, c.dpd, c.old_cls, c.cls, c.overdue_principal, c.overdue_interest,
-          c.overdue_penalty, c.outstanding_principal, c.plan_id, c.breach,
+          c.overdue_penalty, {_outstanding_principal('c')} AS outstanding_principal,
+          c.plan_id, c.breach,
           c.breach_days_past_due, c.oldest_sequence, c.schedule_version,
           c.classification_floor, NULL::int AS sequence, NULL::date AS due_date,
           NULL::bigint AS amount_due,
