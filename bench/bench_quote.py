@@ -1,5 +1,5 @@
 """Quote benchmark: restructuring's QuotePlan RPC served by the real restructuring process, which
-reads the loan from the real monitoring process over gRPC (GetLoan + GetLoanSchedule), evaluates
+reads the loan from the real monitoring process over gRPC (GetLoan with its schedule), evaluates
 every eligibility rule, prices the plan with the exact schedule engine (new schedule, annualized
 cost by IRR, NPV loss), and writes the quote (idempotency key, plan row under its version) in one
 transaction; against a bare ``grpc.aio`` echo server process answering a reply of the same size,
@@ -8,8 +8,8 @@ measured in the same run from the same client (bench/rpc_bench.py).
     python bench/bench_quote.py [--seconds 10] [--concurrency 16] [--plans 64]
 
 Plans are quoted round-robin (one plan per loan, ``--plans`` of them) so callers rarely wait on
-the same plan's row lock. Serial calls first show where a quote's time goes: monitoring's two
-reads (what restructuring calls before its transaction), a plain read of restructuring (auth,
+the same plan's row lock. Serial calls first show where a quote's time goes: monitoring's read
+(what restructuring calls before its transaction), a plain read of restructuring (auth,
 one row) and the quote itself.
 Goal (issue #6): QuotePlan p99 <= 10 ms open-loop at 50% of peak.
 """
@@ -94,11 +94,9 @@ async def run(args: argparse.Namespace) -> None:
             assert len(sample.plan.quote.installments) >= 13, sample.plan.quote
             loan_id = sample.plan.loan_id
 
-            async def monitoring_reads() -> None:
-                await loans.GetLoan(monitoring_pb2.GetLoanRequest(loan_id=loan_id),
-                                    metadata=maker, timeout=30)
-                await loans.GetLoanSchedule(
-                    monitoring_pb2.GetLoanScheduleRequest(loan_id=loan_id),
+            def monitoring_read() -> grpc.aio.UnaryUnaryCall:
+                return loans.GetLoan(
+                    monitoring_pb2.GetLoanRequest(loan_id=loan_id, include_schedule=True),
                     metadata=maker, timeout=30)
 
             def get_plan() -> grpc.aio.UnaryUnaryCall:
@@ -117,7 +115,7 @@ async def run(args: argparse.Namespace) -> None:
                                  f"reply {sample.ByteSize()} bytes")
                 seconds = min(args.seconds, 3.0)
                 await serial("echo", echo_once, seconds)
-                await serial("monitoring GetLoan+Schedule", monitoring_reads, seconds)
+                await serial("monitoring GetLoan+schedule", monitoring_read, seconds)
                 await serial("restructuring GetPlan", get_plan, seconds)
                 await serial("QuotePlan", quote, seconds)
                 echo = await measure("echo (bare grpc.aio)", echo_once, args.seconds,

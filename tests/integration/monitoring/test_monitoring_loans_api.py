@@ -112,6 +112,13 @@ async def test_register_and_read_back_the_exact_schedule(monitoring, method) -> 
     )
     assert schedule_rows(schedule.installments) == expected
     assert schedule.loan_version == 1
+    assert not got.installments  # only when asked
+    together = await monitoring.loans.GetLoan(
+        monitoring_pb2.GetLoanRequest(loan_id=request.loan_id, include_schedule=True),
+        metadata=monitoring.metadata,
+    )
+    assert together.loan == response.loan
+    assert list(together.installments) == list(schedule.installments)
 
 
 async def test_retry_returns_the_same_loan_and_writes_nothing(monitoring) -> None:

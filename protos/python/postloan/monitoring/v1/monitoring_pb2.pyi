@@ -48,16 +48,20 @@ class RegisterLoanResponse(_message.Message):
     def __init__(self, loan: _Optional[_Union[_resources_pb2.Loan, _Mapping]] = ..., installments: _Optional[_Iterable[_Union[_resources_pb2.Installment, _Mapping]]] = ...) -> None: ...
 
 class GetLoanRequest(_message.Message):
-    __slots__ = ("loan_id",)
+    __slots__ = ("loan_id", "include_schedule")
     LOAN_ID_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_SCHEDULE_FIELD_NUMBER: _ClassVar[int]
     loan_id: str
-    def __init__(self, loan_id: _Optional[str] = ...) -> None: ...
+    include_schedule: bool
+    def __init__(self, loan_id: _Optional[str] = ..., include_schedule: _Optional[bool] = ...) -> None: ...
 
 class GetLoanResponse(_message.Message):
-    __slots__ = ("loan",)
+    __slots__ = ("loan", "installments")
     LOAN_FIELD_NUMBER: _ClassVar[int]
+    INSTALLMENTS_FIELD_NUMBER: _ClassVar[int]
     loan: _resources_pb2.Loan
-    def __init__(self, loan: _Optional[_Union[_resources_pb2.Loan, _Mapping]] = ...) -> None: ...
+    installments: _containers.RepeatedCompositeFieldContainer[_resources_pb2.Installment]
+    def __init__(self, loan: _Optional[_Union[_resources_pb2.Loan, _Mapping]] = ..., installments: _Optional[_Iterable[_Union[_resources_pb2.Installment, _Mapping]]] = ...) -> None: ...
 
 class ListLoansRequest(_message.Message):
     __slots__ = ("borrower_id", "states", "buckets", "credit_line_id", "page_size", "page_token")

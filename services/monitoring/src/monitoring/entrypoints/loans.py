@@ -241,7 +241,11 @@ class LoanServicer(monitoring_pb2_grpc.LoanServiceServicer):
         loan_id = _identifier(v, request.loan_id, "loan_id")
         v.raise_if_any()
         loan = await use_cases.get_loan(self._running.engine, loan_id)  # type: ignore[arg-type]
-        return monitoring_pb2.GetLoanResponse(loan=protobuf.loan_to_proto(loan))
+        response = monitoring_pb2.GetLoanResponse(loan=protobuf.loan_to_proto(loan))
+        if request.include_schedule:
+            response.installments.extend(protobuf.installments_to_proto(
+                use_cases.schedule_view(loan, include_superseded=False), loan.terms.currency))
+        return response
 
     async def ListLoans(  # noqa: N802
         self, request: monitoring_pb2.ListLoansRequest, context: grpc.aio.ServicerContext

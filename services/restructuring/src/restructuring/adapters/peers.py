@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final, Protocol
@@ -88,6 +89,50 @@ def _unpaid(i: monitoring_resources.Installment) -> LoanInstallment:
     )
 
 
+def _read_refusal(error: grpc.aio.AioRpcError, loan_id: str) -> Exception:
+    """What restructuring answers when a read of the loan fails."""
+    if error.code() is grpc.StatusCode.NOT_FOUND:
+        return NotFound("loan", loan_id)
+    return Unavailable("monitoring")
+
+
+def _snapshot(
+    loan: monitoring_resources.Loan, installments: Sequence[monitoring_resources.Installment]
+) -> LoanSnapshot:
+    """What restructuring decides on: the loan and its installments in force."""
+    status = loan.status
+    return LoanSnapshot(
+        loan_id=loan.loan_id,
+        borrower_id=loan.borrower_id,
+        active=loan.state == monitoring_resources.LOAN_STATE_ACTIVE,
+        version=loan.version,
+        as_of=date_from_proto(status.as_of),
+        days_past_due=status.days_past_due,
+        current_annual_rate=Decimal(
+            loan.current_annual_rate.value or loan.terms.annual_rate.value
+        ),
+        repayment_method=_METHODS.get(loan.terms.repayment_method,
+                                      RepaymentMethod.EQUAL_INSTALLMENT),
+        due_day=loan.terms.due_day or 1,
+        currency=loan.terms.principal.currency_code or "CNY",
+        outstanding_principal_fen=status.outstanding.principal.minor_units,
+        outstanding_interest_fen=status.outstanding.interest.minor_units,
+        outstanding_penalty_fen=status.outstanding.penalty.minor_units,
+        outstanding_total_fen=status.outstanding.total.minor_units,
+        overdue_principal_fen=status.overdue.principal.minor_units,
+        overdue_interest_fen=status.overdue.interest.minor_units,
+        overdue_penalty_fen=status.overdue.penalty.minor_units,
+        regular_installment_fen=status.regular_installment_amount.minor_units,
+        restructured_at=tuple(
+            timestamp_from_proto(r.applied_at) for r in loan.restructurings
+        ),
+        installments=tuple(
+            _unpaid(i) for i in installments
+            if i.state != monitoring_resources.INSTALLMENT_STATE_SUPERSEDED
+        ),
+    )
+
+
 # Reads of a loan and its schedule until both show the same loan version.
 _CONSISTENT_READ_ATTEMPTS: Final = 3
 
@@ -101,6 +146,23 @@ class MonitoringClient:
     async def read_loan(self, loan_id: str) -> LoanSnapshot:
         """The loan and its schedule in force, read at the same loan version; NotFound when
         monitoring does not know it, Unavailable when monitoring cannot be reached."""
+        try:
+            loan_response = await self._stub.GetLoan(
+                monitoring_pb2.GetLoanRequest(loan_id=loan_id, include_schedule=True),
+                timeout=CALL_TIMEOUT_SECONDS,
+            )
+        except grpc.aio.AioRpcError as error:
+            raise _read_refusal(error, loan_id) from None
+        installments: Sequence[monitoring_resources.Installment] = loan_response.installments
+        if not installments:
+            # Every loan has installments: this monitoring predates include_schedule (a rolling
+            # update in progress), so read the two halves as before.
+            loan_response, installments = await self._read_loan_and_schedule(loan_id)
+        return _snapshot(loan_response.loan, installments)
+
+    async def _read_loan_and_schedule(
+        self, loan_id: str
+    ) -> tuple[monitoring_pb2.GetLoanResponse, Sequence[monitoring_resources.Installment]]:
         # Both reads at once (a quote waits on them); a posting between the two shows as
         # different versions, and the pair is read again.
         for _ in range(_CONSISTENT_READ_ATTEMPTS):
@@ -116,45 +178,10 @@ class MonitoringClient:
                     ),
                 )
             except grpc.aio.AioRpcError as error:
-                if error.code() is grpc.StatusCode.NOT_FOUND:
-                    raise NotFound("loan", loan_id) from None
-                raise Unavailable("monitoring") from None
+                raise _read_refusal(error, loan_id) from None
             if loan_response.loan.version == schedule.loan_version:
-                break
-        else:
-            raise Unavailable("monitoring")
-        loan = loan_response.loan
-        status = loan.status
-        return LoanSnapshot(
-            loan_id=loan.loan_id,
-            borrower_id=loan.borrower_id,
-            active=loan.state == monitoring_resources.LOAN_STATE_ACTIVE,
-            version=loan.version,
-            as_of=date_from_proto(status.as_of),
-            days_past_due=status.days_past_due,
-            current_annual_rate=Decimal(
-                loan.current_annual_rate.value or loan.terms.annual_rate.value
-            ),
-            repayment_method=_METHODS.get(loan.terms.repayment_method,
-                                          RepaymentMethod.EQUAL_INSTALLMENT),
-            due_day=loan.terms.due_day or 1,
-            currency=loan.terms.principal.currency_code or "CNY",
-            outstanding_principal_fen=status.outstanding.principal.minor_units,
-            outstanding_interest_fen=status.outstanding.interest.minor_units,
-            outstanding_penalty_fen=status.outstanding.penalty.minor_units,
-            outstanding_total_fen=status.outstanding.total.minor_units,
-            overdue_principal_fen=status.overdue.principal.minor_units,
-            overdue_interest_fen=status.overdue.interest.minor_units,
-            overdue_penalty_fen=status.overdue.penalty.minor_units,
-            regular_installment_fen=status.regular_installment_amount.minor_units,
-            restructured_at=tuple(
-                timestamp_from_proto(r.applied_at) for r in loan.restructurings
-            ),
-            installments=tuple(
-                _unpaid(i) for i in schedule.installments
-                if i.state != monitoring_resources.INSTALLMENT_STATE_SUPERSEDED
-            ),
-        )
+                return loan_response, schedule.installments
+        raise Unavailable("monitoring")
 
     async def replace_schedule(self, plan: Plan, breach_days_past_due: int) -> StepResult:
         """monitoring.ReplaceSchedule keyed by the plan id, at the quote's loan version."""
