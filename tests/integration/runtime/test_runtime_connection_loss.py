@@ -68,11 +68,13 @@ async def test_an_idle_connection_the_server_dropped_is_replaced_at_checkout(
 ) -> None:
     engine, url = one_connection_engine
     first = await _backend_pid(engine)
+    assert await _backend_pid(engine) == first  # the pooled connection is reused
     monkeypatch.setattr(db, "PING_BYPASS_SECONDS", 0.0)  # as if idle longer than the window
     await _terminate(url, first)
     # The checkout's ping fails, the pool replaces the connection: the caller sees nothing.
     second = await _backend_pid(engine)
     assert second != first
+    assert await _backend_pid(engine) == second
 
 
 async def test_a_connection_dropped_within_the_window_answers_unavailable(
