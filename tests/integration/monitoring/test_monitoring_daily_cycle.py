@@ -1,7 +1,8 @@
 """The daily cycle on real PostgreSQL: the set-based SQL agrees with the domain rules for every
-loan; a second run of a date changes and emits nothing; 2 partitions give what 1 gives; a run
-killed with SIGKILL mid-way and restarted ends with the same state and events as a clean run;
-refusals (order of dates, partition count, concurrent caller)."""
+loan; a second run of a date changes and emits nothing; 2 partitions and overlapping batches
+give what 1 partition with one batch at a time gives; a run killed with SIGKILL mid-way and
+restarted ends with the same state and events as a clean run; a failed batch leaves the batch
+in flight behind it unwritten; refusals (order of dates, partition count, concurrent caller)."""
 
 from __future__ import annotations
 
@@ -174,11 +175,14 @@ async def test_running_a_date_twice_changes_and_emits_nothing(make_database) -> 
 async def test_two_partitions_give_what_one_gives(make_database) -> None:
     _, one = await book(make_database)
     _, two = await book(make_database)
+    one_at_a_time = DailyCyclePolicy(batch_size=17, batches_in_flight=1)
+    three_at_once = DailyCyclePolicy(batch_size=17, batches_in_flight=3)
     try:
         for day in DAYS:
-            await run(one, day)
-            # Both partitions at once, as two workers would.
-            await asyncio.gather(run(two, day, 0, 2), run(two, day, 1, 2))
+            await run(one, day, policy=one_at_a_time)
+            # Both partitions at once, as two workers would, each with batches overlapping.
+            await asyncio.gather(run(two, day, 0, 2, three_at_once),
+                                 run(two, day, 1, 2, three_at_once))
         async with two.connect() as conn:
             sizes = (await conn.execute(text(
                 "SELECT loans_total FROM daily_cycle_runs WHERE business_date = :d "
@@ -256,6 +260,58 @@ async def test_killed_mid_run_and_restarted_ends_like_a_clean_run(make_database)
     finally:
         await clean.dispose()
         await crashed.dispose()
+
+
+async def test_a_failed_batch_fails_the_batch_in_flight_behind_it(make_database) -> None:
+    _, clean = await book(make_database)
+    _, faulty = await book(make_database)
+    day = DAYS[-1]
+    try:
+        for earlier in DAYS[:-1]:
+            await run(clean, earlier)
+            await run(faulty, earlier)
+        await run(clean, day)
+        async with clean.connect() as conn:
+            changed = (await conn.execute(text(
+                "SELECT loan_id FROM loans WHERE status_as_of = :d ORDER BY loan_id"),
+                {"d": day})).scalars().all()
+        tiny_batches = DailyCyclePolicy(batch_size=5)
+        assert len(changed) > 3 * tiny_batches.batch_size  # several batches; a middle one fails
+        victim = changed[len(changed) // 2]
+        before = await state_of(faulty)
+        async with faulty.begin() as conn:
+            await conn.execute(text(
+                "CREATE FUNCTION refuse_victim() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                f"BEGIN IF NEW.loan_id = '{victim}' THEN RAISE EXCEPTION 'refused'; END IF; "
+                "RETURN NEW; END $$"))
+            await conn.execute(text(
+                "CREATE TRIGGER refuse_victim BEFORE UPDATE ON loans "
+                "FOR EACH ROW EXECUTE FUNCTION refuse_victim()"))
+        with pytest.raises(Exception, match="refused"):
+            await run(faulty, day, policy=tiny_batches)  # in flight: the victim's and the next
+        async with faulty.connect() as conn:
+            status = (await conn.execute(text(
+                "SELECT state, cursor_loan_id, loans_done FROM daily_cycle_runs "
+                "WHERE business_date = :d"), {"d": day})).one()
+        assert status.state == "FAILED" and status.loans_done > 0
+        assert status.cursor_loan_id < victim
+        # Nothing past the cursor was written: the batch behind the victim's rolled back too.
+        after = await state_of(faulty)
+        for table in ("loans", "installments", "history", "alerts"):
+            past = 0 if table != "alerts" else 2
+            assert ([r for r in after[table] if r[past] > status.cursor_loan_id]
+                    == [r for r in before[table] if r[past] > status.cursor_loan_id]), table
+        assert ({r for r in after["events"] if r[2] > status.cursor_loan_id}
+                == {r for r in before["events"] if r[2] > status.cursor_loan_id})
+        async with faulty.begin() as conn:
+            await conn.execute(text("DROP TRIGGER refuse_victim ON loans"))
+        resumed = await run(faulty, day, policy=tiny_batches)
+        assert resumed[0].loans_done == status.loans_done
+        assert resumed[-1].run.state.value == "COMPLETED"
+        assert await state_of(faulty) == await state_of(clean)
+    finally:
+        await clean.dispose()
+        await faulty.dispose()
 
 
 async def test_refusals_order_partition_count_and_concurrent_caller(make_database) -> None:

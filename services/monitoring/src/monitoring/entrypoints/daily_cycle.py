@@ -186,12 +186,13 @@ TOLERANCE_ENV: Final = "POSTLOAN_MONITORING_ARREARS_TOLERANCE_FEN"
 BUCKETS_ENV: Final = "POSTLOAN_MONITORING_BUCKETS"
 BATCH_SIZE_ENV: Final = "POSTLOAN_MONITORING_DAILY_CYCLE_BATCH_SIZE"
 EXAMINE_ALL_ENV: Final = "POSTLOAN_MONITORING_DAILY_CYCLE_EXAMINE_ALL_LOANS"
+IN_FLIGHT_ENV: Final = "POSTLOAN_MONITORING_DAILY_CYCLE_BATCHES_IN_FLIGHT"
 
 
 def daily_cycle_policy_from_env(rate_cap: Decimal | None = None) -> DailyCyclePolicy:
     """The daily cycle's policy from the environment: tolerance (fen), bucket set
-    (``M0:0,M1:1,…``), batch size, a full sweep of every loan (``true``); the rate cap is the
-    loan policy's."""
+    (``M0:0,M1:1,…``), batch size, a full sweep of every loan (``true``), batches in flight
+    per partition; the rate cap is the loan policy's."""
     import os
 
     delinquency = DelinquencyPolicy()
@@ -205,6 +206,8 @@ def daily_cycle_policy_from_env(rate_cap: Decimal | None = None) -> DailyCyclePo
     delinquency = dataclasses.replace(delinquency, **changes)  # type: ignore[arg-type]
     batch_size = int(os.environ.get(BATCH_SIZE_ENV) or DEFAULT_BATCH_SIZE)
     examine_all = os.environ.get(EXAMINE_ALL_ENV, "").strip().lower() in ("1", "true", "yes")
+    in_flight = int(os.environ.get(IN_FLIGHT_ENV) or DailyCyclePolicy.batches_in_flight)
     return DailyCyclePolicy(
-        delinquency=delinquency, batch_size=batch_size, examine_all_loans=examine_all
+        delinquency=delinquency, batch_size=batch_size, examine_all_loans=examine_all,
+        batches_in_flight=in_flight,
     )

@@ -2,7 +2,8 @@
 schedulers, the crash tests and the benchmark):
 
     python -m monitoring.entrypoints.daily_cycle_job --database-url URL --business-date 2024-06-30
-        [--partition-index 0 --partition-count 1 --batch-size 5000] [--examine-all-loans]
+        [--partition-index 0 --partition-count 1 --batch-size 5000 --batches-in-flight 2]
+        [--examine-all-loans]
 
 Operators normally use ``postloan daily-cycle`` (the RunDailyCycle RPC) instead."""
 
@@ -18,7 +19,8 @@ from postloan_runtime.db import create_engine
 
 
 async def _main(args: argparse.Namespace) -> None:
-    engine = create_engine(args.database_url, pool_size=2)
+    # The lock's connection and one per batch in flight.
+    engine = create_engine(args.database_url, pool_size=1 + args.batches_in_flight)
     try:
         async for progress in run_daily_cycle(
             engine,
@@ -27,7 +29,8 @@ async def _main(args: argparse.Namespace) -> None:
             args.partition_count,
             clock=SystemClock(),
             policy=DailyCyclePolicy(
-                batch_size=args.batch_size, examine_all_loans=args.examine_all_loans
+                batch_size=args.batch_size, examine_all_loans=args.examine_all_loans,
+                batches_in_flight=args.batches_in_flight,
             ),
         ):
             print(f"{progress.phase.name} {progress.loans_done}/{progress.loans_total}",
@@ -43,6 +46,8 @@ def main() -> None:
     parser.add_argument("--partition-index", type=int, default=0)
     parser.add_argument("--partition-count", type=int, default=1)
     parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--batches-in-flight", type=int,
+                        default=DailyCyclePolicy.batches_in_flight)
     parser.add_argument("--examine-all-loans", action="store_true",
                         help="every active loan, not only those the date can change")
     asyncio.run(_main(parser.parse_args()))

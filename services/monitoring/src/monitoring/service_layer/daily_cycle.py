@@ -13,8 +13,10 @@ Shape of a run:
    ages installments, recomputes days past due, bucket and classification, writes loans,
    installments, bucket history and month-end buckets, and returns what changed; the events
    (built in Python for the whole batch), the alerts and the run's new cursor are written in
-   the SAME transaction. A crash loses at most the batch in flight, which the next run redoes;
-   a completed batch is never redone.
+   the SAME transaction. Up to ``batches_in_flight`` batches run at once, each on its own
+   connection, and commit in order: a batch moves the cursor only after the one before it
+   has committed, and fails if that one failed. A crash loses at most the batches in flight,
+   which the next run redoes; a completed batch is never redone.
 4. The run is marked COMPLETED; a repeat of a completed date changes and emits nothing.
 
 Event and alert ids are derived from what they describe, so a resumed run writes the same ids
@@ -23,10 +25,13 @@ a clean run would.
 
 from __future__ import annotations
 
+import asyncio
+import collections
+import contextlib
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +64,14 @@ class DailyCyclePolicy:
     # Examine every active loan, not only those the date can change: the same outcome, slower;
     # for checking that claim and for a sweep after an unusual repair of stored statuses.
     examine_all_loans: bool = False
+    # Batches run at once in a partition, each on its own connection, committed in order: the
+    # next batch's statement runs in the database while this process builds the events of the
+    # one before. 1 runs them one after the other on one connection.
+    batches_in_flight: int = 2
+
+    def __post_init__(self) -> None:
+        if self.batch_size < 1 or self.batches_in_flight < 1:
+            raise ValueError("batch_size and batches_in_flight must be at least 1")
 
 
 @dataclass(frozen=True)
@@ -257,9 +270,12 @@ async def _run_batch(
     partition_index: int,
     ids: list[str],
     now: dt.datetime,
+    previous: Awaitable[object] | None = None,
 ) -> tuple[int, int]:
     """The batch ``ids`` (ascending) in one transaction, the run's cursor moved to its last id;
-    (loans changed, events)."""
+    (loans changed, events). With ``previous`` (the batch before it, still in flight) the
+    cursor is moved and the transaction committed only once that batch has committed: its
+    failure fails this one too, so the cursor never passes a batch that was not done."""
     async with conn.begin():
         # The batch statement is a prepared statement run once per batch; after five runs
         # PostgreSQL may switch to a generic plan, which cannot see the batch's id range and
@@ -290,6 +306,8 @@ async def _run_batch(
             )
         )
         await append_events(conn, events)
+        if previous is not None:
+            await previous
         await conn.execute(
             text("UPDATE daily_cycle_runs SET cursor_loan_id = :upto, "
                  "loans_done = loans_done + :n, loans_changed = loans_changed + :changed, "
@@ -329,7 +347,8 @@ async def run_daily_cycle(
             )
         try:
             async for progress in _run_locked(
-                engine, business_date, partition_index, partition_count, clock, policy
+                engine, lock_conn, business_date, partition_index, partition_count, clock,
+                policy,
             ):
                 yield progress
         finally:
@@ -342,13 +361,16 @@ async def run_daily_cycle(
 
 async def _run_locked(
     engine: AsyncEngine,
+    conn: AsyncConnection,
     day: dt.date,
     partition_index: int,
     partition_count: int,
     clock: Clock,
     policy: DailyCyclePolicy,
 ) -> AsyncIterator[Progress]:
-    async with engine.connect() as conn:
+    """The run, on ``conn`` (the connection holding the lock: the run row, the batches' ids)
+    and one connection per batch in flight."""
+    async with contextlib.AsyncExitStack() as connections:
         run, candidates = await _start_or_resume(
             conn, day, partition_index, partition_count, clock.now(), _examines_all(policy, day)
         )
@@ -358,16 +380,36 @@ async def _run_locked(
         cursor = run.cursor_loan_id or ""
         done, total = run.loans_done, max(run.loans_total, run.loans_done)
         yield Progress(run, Phase.DELINQUENCY, done, total)
+        depth = policy.batches_in_flight
+        batch_conns = [
+            await connections.enter_async_context(engine.connect()) for _ in range(depth)
+        ]
+        # Oldest first; each batch commits only after the one before it has (see _run_batch).
+        in_flight: collections.deque[tuple[asyncio.Task[tuple[int, int]], int]] = (
+            collections.deque()
+        )
         try:
+            started = 0
             async for ids in _batches(
                 conn, policy, day, partition_index, partition_count, cursor, candidates
             ):
-                await _run_batch(conn, policy, day, partition_index, ids, clock.now())
-                done += len(ids)
+                if len(in_flight) == depth:
+                    done += await _finish_oldest(in_flight)
+                    total = max(total, done)
+                    yield Progress(await _read_run(conn, day, partition_index),
+                                   Phase.DELINQUENCY, done, total)
+                previous = in_flight[-1][0] if in_flight else None
+                task = asyncio.create_task(_run_batch(
+                    batch_conns[started % depth], policy, day, partition_index, ids,
+                    clock.now(), previous,
+                ))
+                in_flight.append((task, len(ids)))
+                started += 1
+            while in_flight:
+                done += await _finish_oldest(in_flight)
                 total = max(total, done)
-                run = await _get_run(conn, day, partition_index)  # type: ignore[assignment]
-                await conn.commit()
-                yield Progress(run, Phase.DELINQUENCY, done, total)
+                yield Progress(await _read_run(conn, day, partition_index),
+                               Phase.DELINQUENCY, done, total)
             async with conn.begin():
                 await conn.execute(
                     text("UPDATE daily_cycle_runs SET state = 'COMPLETED', "
@@ -379,6 +421,9 @@ async def _run_locked(
                 run = await _get_run(conn, day, partition_index)  # type: ignore[assignment]
         except Exception:
             logger.exception("daily cycle batch failed")
+            # The batches after a failed one fail too (each waits for the one before it to
+            # commit); let them roll back on their own connections before recording the failure.
+            await asyncio.gather(*(task for task, _ in in_flight), return_exceptions=True)
             await conn.rollback()
             async with conn.begin():
                 await conn.execute(
@@ -388,4 +433,26 @@ async def _run_locked(
                     {"now": clock.now(), "d": day, "pi": partition_index},
                 )
             raise
+        finally:
+            # Cancelled or closed early: no batch outlives the run's connections.
+            for task, _ in in_flight:
+                task.cancel()
+            await asyncio.gather(*(task for task, _ in in_flight), return_exceptions=True)
         yield Progress(run, Phase.EVENTS, done, total)
+
+
+async def _finish_oldest(
+    in_flight: collections.deque[tuple[asyncio.Task[tuple[int, int]], int]],
+) -> int:
+    """Wait for the oldest batch in flight to commit; the number of loans it examined."""
+    task, loans = in_flight[0]
+    await task
+    in_flight.popleft()
+    return loans
+
+
+async def _read_run(conn: AsyncConnection, day: dt.date, partition_index: int) -> RunRecord:
+    run = await _get_run(conn, day, partition_index)
+    await conn.commit()
+    assert run is not None  # noqa: S101 - the run row exists while it runs
+    return run
