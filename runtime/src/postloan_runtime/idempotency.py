@@ -53,6 +53,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
+from postloan_runtime.direct_sql import DirectStatement
 from postloan_runtime.errors import (
     AlreadyExists,
     DomainError,
@@ -132,6 +133,23 @@ RECORD_RESPONSE_CTE_SQL: Final = (
     "recorded AS (UPDATE idempotency_keys SET response = :response WHERE request_id = :key)"
 )
 
+# The same statements run on the driver connection (direct_sql) when the caller holds a
+# connection; an ORM session keeps the SQLAlchemy forms above.
+_CLAIM_SQL: Final = (
+    "INSERT INTO idempotency_keys (request_id, method, request_hash, expires_at) "
+    "VALUES (:request_id, :method, :request_hash, {expires_at}) "
+    "ON CONFLICT (request_id) DO NOTHING RETURNING request_id"
+)
+_DIRECT_CLAIM_AT: Final = DirectStatement(_CLAIM_SQL.format(expires_at=":expires_at"))
+_DIRECT_CLAIM_DB_CLOCK: Final = DirectStatement(_CLAIM_SQL.format(expires_at="now() + :ttl"))
+_DIRECT_READ_KEY: Final = DirectStatement(
+    "SELECT method, request_hash, response, error FROM idempotency_keys "
+    "WHERE request_id = :request_id"
+)
+_DIRECT_RECORD_RESPONSE: Final = DirectStatement(
+    "UPDATE idempotency_keys SET response = :response WHERE request_id = :key"
+)
+
 # Open units of work's connections -> (request_id, serialized response) still to be written
 # at their commit; registered by UnitOfWork, which writes them (see write_responses_at_commit).
 _deferred_responses: weakref.WeakKeyDictionary[AsyncConnection, list[tuple[str, bytes]]] = (
@@ -187,15 +205,22 @@ async def _claim(
     }
     if now is not None:
         params["expires_at"] = now + ttl
-        claimed = await db.execute(_CLAIM_AT, params)
     else:
         params["ttl"] = ttl
-        claimed = await db.execute(_CLAIM_DB_CLOCK, params)
-    if claimed.first() is not None:
-        return None
-    # A second statement, not a CTE in the first: it must see the row a concurrent duplicate
-    # committed while the INSERT waited on it, which the INSERT's own snapshot does not.
-    row = (await db.execute(_READ_KEY, {"request_id": request_id})).first()
+    # A second statement (the read), not a CTE in the first: it must see the row a concurrent
+    # duplicate committed while the INSERT waited on it, which the INSERT's own snapshot does
+    # not. Rows by column name either way.
+    row: Any
+    if isinstance(db, AsyncConnection):
+        claim = _DIRECT_CLAIM_AT if now is not None else _DIRECT_CLAIM_DB_CLOCK
+        if await claim.fetchval(db, params) is not None:
+            return None
+        row = await _DIRECT_READ_KEY.fetchrow(db, {"request_id": request_id})
+    else:
+        claimed = await db.execute(_CLAIM_AT if now is not None else _CLAIM_DB_CLOCK, params)
+        if claimed.first() is not None:
+            return None
+        row = (await db.execute(_READ_KEY, {"request_id": request_id})).mappings().first()
     if row is None:
         # Deleted by the sweeper between the two statements; extremely rare, safe to retry.
         raise RuntimeError("idempotency key vanished while being read; retry")
@@ -206,23 +231,20 @@ def _replay(
     row: Any, *, method: str, fingerprint: str, response_type: type[ResponseT]
 ) -> ResponseT:
     """The first call's outcome, or the refusal for a reused request_id."""
-    if row.method != method or row.request_hash != fingerprint:
+    if row["method"] != method or row["request_hash"] != fingerprint:
         raise _reused()
-    if row.error is not None:
-        raise error_from_dict(row.error)
-    if row.response is None:
+    if row["error"] is not None:
+        raise error_from_dict(row["error"])
+    if row["response"] is None:
         raise FailedPrecondition(
             "REQUEST_INCOMPLETE",
             "an earlier call with this request_id did not record an outcome; use a new request_id",
         )
-    return response_type.FromString(row.response)
+    return response_type.FromString(row["response"])
 
 
 async def _record_response(db: Executor, request_id: str, response: Message) -> None:
-    await db.execute(
-        _RECORD_RESPONSE,
-        {"key": request_id, "response": response.SerializeToString(deterministic=True)},
-    )
+    await write_responses(db, [(request_id, response.SerializeToString(deterministic=True))])
 
 
 def write_responses_at_commit(conn: AsyncConnection, pending: list[tuple[str, bytes]]) -> None:
@@ -239,7 +261,11 @@ def stop_deferring_responses(conn: AsyncConnection) -> None:
 
 async def write_responses(db: Executor, pending: list[tuple[str, bytes]]) -> None:
     for request_id, response in pending:
-        await db.execute(_RECORD_RESPONSE, {"key": request_id, "response": response})
+        params = {"key": request_id, "response": response}
+        if isinstance(db, AsyncConnection):
+            await _DIRECT_RECORD_RESPONSE.execute(db, params)
+        else:
+            await db.execute(_RECORD_RESPONSE, params)
 
 
 def _check_response(response: object, response_type: type[Message]) -> None:

@@ -294,12 +294,14 @@ def instrument_engine(engine: AsyncEngine, tracer_provider: TracerProvider | Non
         description="connections in use or idle",
     )
     provider = tracer_provider if tracer_provider is not None else trace.get_tracer_provider()
-    _statement_tracer_class()(
+    statement_tracer = _statement_tracer_class()(
         tracer,
         sync_engine,
         connections_usage,
         drop_unsampled_children=_drops_unsampled_children(getattr(provider, "sampler", None)),
     )
+    # Statements run on the driver connection (direct_sql) start their spans here.
+    sync_engine._postloan_statement_tracer = statement_tracer  # type: ignore[attr-defined]
     sync_engine._postloan_traced = True  # type: ignore[attr-defined]
 
 
@@ -384,12 +386,23 @@ def _statement_tracer_class() -> type:
             self, conn: Any, cursor: Any, statement: Any, params: Any, context: Any,
             _executemany: Any,
         ) -> tuple[Any, Any]:
+            span = self._start_statement_span(conn, cursor, statement)
+            if span is not None:
+                context._otel_span = span
+            return statement, params
+
+        def start_direct_span(self, conn: Any, statement: str) -> Any:
+            """The span of a statement run on the driver connection (direct_sql), as one
+            run through SQLAlchemy gets; None where none is made. The caller ends it."""
+            return self._start_statement_span(conn, None, statement)
+
+        def _start_statement_span(self, conn: Any, cursor: Any, statement: Any) -> Any:
             if not is_instrumentation_enabled():
-                return statement, params
+                return None
             if self._drop_unsampled_children:
                 parent = trace.get_current_span().get_span_context()
                 if parent.is_valid and not parent.trace_flags.sampled:
-                    return statement, params
+                    return None
             db_name = _get_db_name_from_cursor_or_conn(self.vendor, conn, cursor)
             if not self._url_is_enough:
                 attributes = _get_attributes_from_cursor_or_conn(
@@ -410,8 +423,7 @@ def _statement_tracer_class() -> type:
             else:
                 described = self._describe(self._url_attributes, db_name, statement)
             name, attributes = described
-            context._otel_span = self.tracer.start_span(name, kind=client, attributes=attributes)
-            return statement, params
+            return self.tracer.start_span(name, kind=client, attributes=attributes)
 
     return StatementTracer
 

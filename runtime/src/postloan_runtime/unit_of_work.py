@@ -8,10 +8,9 @@ from types import TracebackType
 from typing import Final
 
 from google.protobuf.message import Message
-from sqlalchemy import LargeBinary, String, bindparam, text
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction
 
+from postloan_runtime.direct_sql import DirectStatement
 from postloan_runtime.events.outbox import (
     OUTBOX_INSERT_UNNEST_SQL,
     DomainEventRecord,
@@ -26,12 +25,8 @@ from postloan_runtime.idempotency import (
 )
 
 # The idempotent response and the outbox rows of a call in one statement (one round trip).
-_RECORD_RESPONSE_AND_APPEND_EVENTS: Final = text(
+_RECORD_RESPONSE_AND_APPEND_EVENTS: Final = DirectStatement(
     f"WITH {RECORD_RESPONSE_CTE_SQL} {OUTBOX_INSERT_UNNEST_SQL}"
-).bindparams(
-    bindparam("response", type_=LargeBinary),
-    bindparam("key", type_=String),
-    bindparam("trace_context", type_=JSONB),
 )
 
 
@@ -92,9 +87,8 @@ class UnitOfWork:
         if self._responses and self._events:
             *others, (request_id, response) = self._responses
             await write_responses(conn, others)
-            await conn.execute(
-                _RECORD_RESPONSE_AND_APPEND_EVENTS,
-                {"key": request_id, "response": response, **event_arrays(self._events)},
+            await _RECORD_RESPONSE_AND_APPEND_EVENTS.execute(
+                conn, {"key": request_id, "response": response, **event_arrays(self._events)}
             )
         else:
             await write_responses(conn, self._responses)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from event_fixtures import EVENT_TYPE, Database, change_loan
 from google.protobuf.struct_pb2 import Struct
+from google.protobuf.wrappers_pb2 import StringValue
 from sqlalchemy import func, select, text
 
-from postloan_runtime.events import append_events, relay_once
+from postloan_runtime.events import DomainEventRecord, append_events, relay_once
 from postloan_runtime.events.tables import event_feed_table, outbox_table
 
 pytestmark = pytest.mark.integration
@@ -56,3 +57,17 @@ async def test_committed_transaction_reaches_the_feed(producer_db: Database) -> 
         feed_row = (await conn.execute(select(event_feed_table))).one()
     assert (feed_row.position, feed_row.event_id) == (1, event_id)
     assert feed_row.payload == row.payload
+
+
+async def test_events_appended_together_keep_their_order(producer_db: Database) -> None:
+    # Shuffled ordering keys: the outbox order must be the list's, not the keys' or the ids'.
+    keys = [f"loan-{n}" for n in (7, 2, 9, 1, 5, 3)]
+    records = [DomainEventRecord(StringValue(value=str(n)), key) for n, key in enumerate(keys)]
+    async with producer_db.engine.begin() as conn:
+        await append_events(conn, records)
+    async with producer_db.engine.connect() as conn:
+        rows = (await conn.execute(select(outbox_table).order_by(outbox_table.c.id))).all()
+    assert [r.event_id for r in rows] == [r.event_id for r in records]
+    assert [r.ordering_key for r in rows] == keys
+    assert [StringValue.FromString(r.payload).value for r in rows] == [str(n) for n in range(6)]
+    assert all(r.event_type == "google.protobuf.StringValue" for r in rows)

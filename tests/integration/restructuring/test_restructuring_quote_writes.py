@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from postloan.restructuring.v1 import restructuring_pb2 as rpc
@@ -22,6 +22,7 @@ from postloan_runtime.db import create_engine
 from postloan_runtime.errors import FailedPrecondition
 from postloan_runtime.lending import RepaymentMethod, build_schedule
 from postloan_runtime.migrate import upgrade_head
+from postloan_runtime.testing.statements import statement_log
 from restructuring.adapters import protobuf
 from restructuring.domain.plans import PlanState
 from restructuring.domain.rules import (
@@ -99,17 +100,29 @@ async def engine(make_database: Callable[[str], Awaitable[str]]) -> AsyncIterato
     await engine.dispose()
 
 
-def statements(engine: AsyncEngine) -> list[str]:
-    """Every statement the engine sends from now on, first words only."""
-    seen: list[str] = []
+class statements:  # noqa: N801 - reads as the list it stands for
+    """Every statement the engine sends from now on (SQLAlchemy's and direct ones), first
+    words only."""
 
-    @event.listens_for(engine.sync_engine, "before_cursor_execute")
-    def record(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
-        words = " ".join(statement.split())
-        seen.append(" ".join(words.split()[:3]) + (" FOR UPDATE" if "FOR UPDATE" in words
-                                                    else ""))
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._log = statement_log(engine)
 
-    return seen
+    def _shown(self) -> list[str]:
+        shown = []
+        for statement in self._log:
+            words = " ".join(statement.split())
+            shown.append(" ".join(words.split()[:3])
+                         + (" FOR UPDATE" if "FOR UPDATE" in words else ""))
+        return shown
+
+    def __eq__(self, other: object) -> bool:
+        return self._shown() == other
+
+    def __contains__(self, item: str) -> bool:
+        return item in self._shown()
+
+    def __repr__(self) -> str:
+        return repr(self._shown())
 
 
 async def requested(ctx: Context, terms: PlanTerms) -> str:
@@ -148,7 +161,7 @@ async def test_an_unchanged_plan_is_written_back_without_a_second_read(
     seen = statements(engine)
     response = await quote(ctx, plan_id)
     assert seen == [
-        "SELECT plans.version, plans.document",
+        "SELECT version, document",
         "INSERT INTO idempotency_keys",
         "UPDATE plans SET",
         "UPDATE idempotency_keys SET",
@@ -173,7 +186,7 @@ async def test_a_plan_quoted_meanwhile_is_read_again_under_lock_and_requoted(
     loans.meanwhile = quoted_meanwhile
     seen = statements(engine)
     response = await quote(ctx, plan_id)
-    assert "SELECT plans.version, plans.document FOR UPDATE" in seen
+    assert "SELECT version, document FOR UPDATE" in seen
     assert await version_of(engine, plan_id) == 3
     assert response.plan.quote.quote_id != earlier[0].plan.quote.quote_id
     stored = await get_plan(ctx, plan_id)

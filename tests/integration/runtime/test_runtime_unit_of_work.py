@@ -9,7 +9,7 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from postloan.common.v1.events_pb2 import GetFeedHeadResponse, SubscribeEventsRequest
@@ -17,6 +17,7 @@ from postloan_runtime.db import create_engine
 from postloan_runtime.errors import InvalidArgument
 from postloan_runtime.events.outbox import DomainEventRecord, append_events
 from postloan_runtime.idempotency import _deferred_responses, run_idempotent_in_transaction
+from postloan_runtime.testing.statements import statement_log
 from postloan_runtime.unit_of_work import UnitOfWork
 
 pytestmark = pytest.mark.integration
@@ -33,16 +34,6 @@ async def engine(runtime_engine: AsyncEngine) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(runtime_engine.url.render_as_string(hide_password=False), pool_size=15)
     yield engine
     await engine.dispose()
-
-
-def statements(engine: AsyncEngine) -> list[str]:
-    seen: list[str] = []
-
-    @event.listens_for(engine.sync_engine, "before_cursor_execute")
-    def record(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    return seen
 
 
 async def call(
@@ -109,7 +100,7 @@ async def stored(engine: AsyncEngine, request_id: str) -> tuple[bytes | None, li
 async def test_response_and_events_are_one_statement_and_replay_alike(engine: AsyncEngine) -> None:
     request_id = str(uuid.uuid4())
     request = SubscribeEventsRequest(after_position=3)
-    seen = statements(engine)
+    seen = statement_log(engine)
     first, ran = await call(engine, request_id, request, events=3)
     assert ran == 1
     # Claim, effect, then the response and the outbox rows together: three statements.
@@ -197,7 +188,7 @@ async def test_concurrent_duplicates_in_units_of_work_apply_the_effect_once(
 
 async def test_a_connection_outside_a_unit_of_work_writes_at_once(engine: AsyncEngine) -> None:
     request_id = str(uuid.uuid4())
-    seen = statements(engine)
+    seen = statement_log(engine)
     async with engine.begin() as conn:
         await run_idempotent_in_transaction(
             conn,

@@ -10,8 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, TypeAlias
 
-from sqlalchemy import String, and_, bindparam, func, insert, or_, select, text, tuple_, update
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import and_, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from collection.adapters.contact_tables import (
@@ -33,6 +32,7 @@ from collection.domain.compliance import (
     PointKind,
 )
 from collection.domain.jurisdiction import Channel, JurisdictionRules
+from postloan_runtime.direct_sql import DirectStatement
 
 # A row read by column name: a ``RowMapping`` from ``Result.mappings()`` or a plain dict copy.
 # The key is Any because RowMapping also accepts Column keys and Mapping is invariant in it.
@@ -106,7 +106,7 @@ _PROFILE_COLUMNS: Final = tuple(
 # agency of the checking agent, the contact point, the case and the jurisdiction profile in
 # effect: none of these is ordered by the debtor's lock (their writers do not take it), so
 # reading them with the lock costs no guarantee. No debtor: no row.
-_GATE_SUBJECT: Final = text(
+_GATE_SUBJECT: Final = DirectStatement(
     "SELECT d.borrower_id, d.time_zone, d.jurisdiction_code, d.preferred_windows,"
     " d.quiet_hours_consent_at,"
     " (SELECT g.agency_id FROM agents AS g WHERE g.agent_id = :agent_id) AS agent_agency_id,"
@@ -124,15 +124,11 @@ _GATE_SUBJECT: Final = text(
     " ORDER BY version DESC LIMIT 1) AS j ON true"
     " WHERE d.borrower_id = :borrower_id"
     " FOR UPDATE OF d"
-).bindparams(
-    bindparam("agent_id", type_=String),
-    bindparam("contact_point_id", type_=UUID(as_uuid=True)),
-    bindparam("case_id", type_=UUID(as_uuid=True)),
 )
 # Read after the lock (a statement of its own, so its snapshot includes every check and flag
 # committed by whoever held the lock before): the flags in force, the attempts since ``since``
 # and the clearances still holding a slot at ``now``. ``source``: 0 flag, 1 attempt, 2 clearance.
-_GATE_HISTORY: Final = text(
+_GATE_HISTORY: Final = DirectStatement(
     "SELECT 0 AS source, f.flag_id, f.reason, f.channel, f.contact_point_id, f.set_at AS at,"
     " f.expires_at, f.cleared_at, NULL AS party, NULL AS connected, NULL AS conversation"
     " FROM do_not_contact_flags AS f"
@@ -151,7 +147,13 @@ _GATE_HISTORY: Final = text(
     " AND c.released_at IS NULL AND c.clearance_expires_at > :now"
     " ORDER BY source, at, flag_id"
 )
-_INSERT_CHECK: Final = insert(contact_checks)
+_CHECK_COLUMNS: Final = tuple(
+    c.name for c in contact_checks.columns if c.name not in ("used_at", "released_at")
+)
+_INSERT_CHECK: Final = DirectStatement(
+    f"INSERT INTO contact_checks ({', '.join(_CHECK_COLUMNS)})"
+    f" VALUES ({', '.join(':' + c for c in _CHECK_COLUMNS)})"
+)
 
 
 @dataclass(frozen=True)
@@ -317,15 +319,14 @@ class ContactRepository:
         while this waited for its lock: PostgreSQL then rechecks the new row version but keeps
         the profile it joined for the old one, so a profile that does not match the debtor's
         jurisdiction (or none) is read again."""
-        row = (
-            await self._conn.execute(
-                _GATE_SUBJECT,
-                {"borrower_id": borrower_id, "agent_id": agent_id,
-                 "contact_point_id": contact_point_id, "case_id": case_id, "now": now},
-            )
-        ).mappings().first()
-        if row is None:
+        found = await _GATE_SUBJECT.fetchrow(
+            self._conn,
+            {"borrower_id": borrower_id, "agent_id": agent_id,
+             "contact_point_id": contact_point_id, "case_id": case_id, "now": now},
+        )
+        if found is None:
             return None
+        row = found._mapping
         profile: Row | None = None
         if row["profile_code"] == row["jurisdiction_code"]:
             profile = _prefixed(row, "profile_")
@@ -346,8 +347,8 @@ class ContactRepository:
     ) -> GateHistory:
         """After :meth:`gate_subject`: the flags in force at ``planned_at``, the attempts
         started since ``since`` and the clearances still holding a slot at ``now``."""
-        rows = await self._conn.execute(
-            _GATE_HISTORY,
+        rows = await _GATE_HISTORY.fetch(
+            self._conn,
             {"borrower_id": borrower_id, "planned_at": planned_at, "since": since, "now": now},
         )
         flags: list[Row] = []
@@ -376,7 +377,7 @@ class ContactRepository:
     async def add_check(self, values: dict[str, Any]) -> Row:
         """Insert a check (``values``: every column but ``used_at`` and ``released_at``) and
         return the stored row, built from the values (no defaults or triggers apply)."""
-        await self._conn.execute(_INSERT_CHECK, values)
+        await _INSERT_CHECK.execute(self._conn, values)
         return {**values, "used_at": None, "released_at": None}
 
     # --- gate history, checks, attempts -----------------------------------------------------

@@ -3,14 +3,14 @@ the unit of work's SQLAlchemy Core ``AsyncConnection``."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from sqlalchemy import and_, bindparam, func, insert, or_, select, text, update
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import and_, func, insert, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from credit_inquiry.adapters.repository import row_to_consent
@@ -31,6 +31,7 @@ from credit_inquiry.domain.record_chain import (
     chain_hash,
     chain_of,
 )
+from postloan_runtime.direct_sql import DirectStatement
 
 # First key of the two-key pg_advisory_xact_lock(space, chain) serializing appends to one chain
 # (ASCII "INQC").
@@ -135,7 +136,7 @@ _IDENTITY_COLUMNS: Final = (
 # statement waited for a revocation it rechecks the revoked row), the identity and the reuse
 # candidate in one round trip. No consent row: no row at all (CONSENT_MISSING). The identity
 # and candidate need no lock ordering with a revocation (it changes neither).
-_GROUNDS: Final = text(
+_GROUNDS: Final = DirectStatement(
     f"SELECT {_CONSENT_COLUMNS}, "
     + ", ".join(f"identity.{c} AS identity_{c}" for c in _IDENTITY_COLUMNS)
     + ", candidate.*"
@@ -154,19 +155,16 @@ _GROUNDS: Final = text(
     " ORDER BY i.completed_at DESC LIMIT 1) AS candidate ON true"
     " WHERE c.consent_id = :consent_id"
     " FOR SHARE OF c"
-).columns(risk_features=JSONB, explanation=JSONB)
+)
 
 
 async def inquiry_grounds(
     conn: AsyncConnection, consent_id: uuid.UUID, borrower_id: str, *, with_candidate: bool
 ) -> InquiryGrounds:
-    row = (
-        await conn.execute(
-            _GROUNDS,
-            {"consent_id": consent_id, "borrower_id": borrower_id,
-             "with_candidate": with_candidate},
-        )
-    ).first()
+    row = await _GROUNDS.fetchrow(
+        conn,
+        {"consent_id": consent_id, "borrower_id": borrower_id, "with_candidate": with_candidate},
+    )
     if row is None:
         return InquiryGrounds(None, None, None, None)
     identity = None
@@ -246,9 +244,12 @@ class InquiryRepository:
     async def add_locking_chain(self, values: dict[str, Any], chain: int) -> ChainHead:
         """Insert the inquiry (``values``: every column) and, in the same round trip, lock
         ``chain`` for an append and read its head (see :class:`RecordChain`)."""
-        row = (
-            await self._conn.execute(_INSERT_LOCKING_CHAIN, {**values, "chains": [chain]})
-        ).one()
+        params = {**values, "chains": [chain], "space": CHAIN_LOCK_SPACE}
+        for document in _JSONB_COLUMNS:
+            if params[document] is not None:
+                params[document] = json.dumps(params[document])
+        row = await _INSERT_LOCKING_CHAIN.fetchrow(self._conn, params)
+        assert row is not None  # noqa: S101 - the function returns one row per chain
         return ChainHead(row.chain_sequence or 0, row.record_hash or GENESIS)
 
     async def get(self, inquiry_id: uuid.UUID) -> Any | None:
@@ -358,17 +359,22 @@ _CHAIN_HEADS: Final = text(
     " FROM inquiry_chain_heads(:space, CAST(:chains AS integer[]))"
 ).bindparams(space=CHAIN_LOCK_SPACE)
 _INQUIRY_COLUMNS: Final = tuple(c.name for c in inquiries.columns)
-_INSERT_LOCKING_CHAIN: Final = text(
+# Run on the driver connection (postloan_runtime.direct_sql): the JSONB columns go as text.
+_JSONB_COLUMNS: Final = ("risk_features", "explanation")
+_INSERT_LOCKING_CHAIN: Final = DirectStatement(
     "WITH inserted AS (INSERT INTO inquiries (" + ", ".join(_INQUIRY_COLUMNS) + ") VALUES ("
     + ", ".join(f":{c}" for c in _INQUIRY_COLUMNS) + "))"
     " SELECT chain, chain_sequence, record_hash"
     " FROM inquiry_chain_heads(:space, CAST(:chains AS integer[]))"
-).bindparams(
-    bindparam("risk_features", type_=JSONB),
-    bindparam("explanation", type_=JSONB),
-    space=CHAIN_LOCK_SPACE,
 )
-_INSERT_RECORDS: Final = insert(inquiry_records)
+_RECORD_COLUMNS: Final = (
+    "chain", "chain_sequence", "kind", "borrower_id", "inquiry_id", "report_id", "purpose",
+    "consent_id", "outcome", "actor", "recorded_at", "note", "record_hash", "previous_hash",
+)
+_INSERT_RECORDS: Final = DirectStatement(
+    "INSERT INTO inquiry_records (" + ", ".join(_RECORD_COLUMNS) + ") VALUES ("
+    + ", ".join(f":{c}" for c in _RECORD_COLUMNS) + ")"
+)
 
 
 class RecordChain:
@@ -435,7 +441,7 @@ class RecordChain:
                 }
             )
             heads[chain] = (position, record_hash)
-        await self._conn.execute(_INSERT_RECORDS, rows)
+        await _INSERT_RECORDS.executemany(self._conn, rows)
         return rows
 
     async def chains_in(self, first: int, last: int) -> list[int]:

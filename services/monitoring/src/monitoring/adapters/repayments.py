@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sqlalchemy import and_, delete, insert, or_, select, text, update
+from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from monitoring.adapters.repository import LOAN_SELECT, LoanRepository, loan_from_row
@@ -24,6 +24,7 @@ from monitoring.domain.repayments import (
     RepaymentState,
     ReversalReason,
 )
+from postloan_runtime.direct_sql import DirectStatement
 
 InstallmentKey = tuple[int, int]
 
@@ -104,8 +105,8 @@ lines AS (
     CAST(:line_amount_fen AS bigint[])) WITH ORDINALITY
     AS line(schedule_version, installment_sequence, component, amount_fen, n)
 ),"""
-SETTLE: Final = text("WITH" + _SETTLE_CTES + _UPDATE_LOAN)
-POST_AND_SETTLE: Final = text("WITH" + _REPAYMENT_CTES + _SETTLE_CTES + _UPDATE_LOAN)
+SETTLE: Final = DirectStatement("WITH" + _SETTLE_CTES + _UPDATE_LOAN)
+POST_AND_SETTLE: Final = DirectStatement("WITH" + _REPAYMENT_CTES + _SETTLE_CTES + _UPDATE_LOAN)
 
 
 def _installment_arrays(prefix: str, items: Sequence[Installment]) -> dict[str, list[Any]]:
@@ -191,7 +192,7 @@ async def write_settlement(
             line_component=[line.component.value for line in lines],
             line_amount_fen=[line.amount_fen for line in lines],
         )
-    last: dt.date | None = (await conn.execute(statement, params)).scalar_one()
+    last: dt.date | None = await statement.fetchval(conn, params)
     return last
 
 
@@ -209,7 +210,7 @@ class PostingContext:
 
 
 # The loan (LOAN_SELECT) with what a new posting reads besides it, in one statement.
-LOAD_FOR_POSTING: Final = text(LOAN_SELECT.format(extra=""",
+LOAD_FOR_POSTING: Final = DirectStatement(LOAN_SELECT.format(extra=""",
   (SELECT p.repayment_id FROM repayments p
    WHERE p.loan_id = l.loan_id AND p.external_transaction_id = :external_transaction_id
   ) AS existing_repayment_id,
@@ -232,12 +233,10 @@ class RepaymentRepository:
         after the lock); None when there is no such loan."""
         if not await LoanRepository(self._conn).lock(loan_id):
             return None
-        row = (
-            await self._conn.execute(
-                LOAD_FOR_POSTING,
-                {"loan_id": loan_id, "external_transaction_id": external_transaction_id},
-            )
-        ).one()
+        row = await LOAD_FOR_POSTING.fetchrow(
+            self._conn, {"loan_id": loan_id, "external_transaction_id": external_transaction_id}
+        )
+        assert row is not None  # noqa: S101 - locked above
         existing = row.existing_repayment_id
         latest = row.latest_order_key
         return loan_from_row(row), PostingContext(

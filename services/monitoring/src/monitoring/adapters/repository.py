@@ -24,6 +24,7 @@ from monitoring.domain.loans import (
     PrepaymentRule,
     RepaymentMethod,
 )
+from postloan_runtime.direct_sql import DirectStatement
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ LOAN_SELECT: Final = (
     "FROM loans l WHERE l.loan_id = :loan_id"
 )
 LOAD_LOAN: Final = text(LOAN_SELECT.format(extra=""))
-LOCK_LOAN: Final = text("SELECT 1 FROM loans WHERE loan_id = :loan_id FOR UPDATE")
+LOCK_LOAN: Final = DirectStatement("SELECT 1 FROM loans WHERE loan_id = :loan_id FOR UPDATE")
 
 
 def loan_from_row(row: Any) -> Loan:
@@ -173,7 +174,7 @@ class LoanRepository:
         """Lock the loan row until the transaction ends; False when there is no such loan.
         What the lock protects is read by a later statement: a statement's snapshot predates
         a wait for the lock, so one that locked and read together could read stale rows."""
-        return (await self._conn.execute(LOCK_LOAN, {"loan_id": loan_id})).first() is not None
+        return await LOCK_LOAN.fetchval(self._conn, {"loan_id": loan_id}) is not None
 
     async def list_page(
         self, where: LoanFilter, *, after_loan_id: str | None, limit: int

@@ -5,14 +5,17 @@ and a lost race raises Aborted (the caller re-reads and retries)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Final
 
-from sqlalchemy import and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from postloan_runtime.direct_sql import DirectStatement
 from postloan_runtime.errors import Aborted, FailedPrecondition
 from restructuring.adapters import codec
 from restructuring.adapters.tables import (
@@ -25,19 +28,15 @@ from restructuring.domain.observation import ObservationPeriod, ObservationState
 from restructuring.domain.plans import IN_PROGRESS_STATES, AgreementInfo, Plan, PlanState
 from restructuring.domain.rules import Reasons
 
-# Built once: the statements of every read and save by id are the same, only their
-# parameters change.
-_GET = select(plans.c.version, plans.c.document).where(plans.c.plan_id == bindparam("p_plan_id"))
-_GET_FOR_UPDATE = _GET.with_for_update()
-_SAVE = (
-    update(plans)
-    .where(plans.c.plan_id == bindparam("p_plan_id"), plans.c.version == bindparam("p_version"))
-    .values(
-        state=bindparam("p_state"),
-        version=bindparam("p_next_version"),
-        next_attempt_at=bindparam("p_next_attempt_at"),
-        document=bindparam("p_document"),
-    )
+# Every read and save by id, run on the driver connection (postloan_runtime.direct_sql); the
+# document goes as JSON text and comes back decoded.
+_GET_SQL = "SELECT version, document FROM plans WHERE plan_id = :plan_id"
+_GET: Final = DirectStatement(_GET_SQL)
+_GET_FOR_UPDATE: Final = DirectStatement(_GET_SQL + " FOR UPDATE")
+_SAVE: Final = DirectStatement(
+    "UPDATE plans SET state = :state, version = :next_version,"
+    " next_attempt_at = :next_attempt_at, document = :document"
+    " WHERE plan_id = :plan_id AND version = :version"
 )
 
 
@@ -85,7 +84,7 @@ class PlanRepository:
 
     async def get(self, plan_id: str, *, for_update: bool = False) -> Plan | None:
         query = _GET_FOR_UPDATE if for_update else _GET
-        row = (await self._conn.execute(query, {"p_plan_id": plan_id})).first()
+        row = await query.fetchrow(self._conn, {"plan_id": plan_id})
         return _plan_from_row(row) if row else None
 
     async def save(self, plan: Plan, *, next_attempt_at: dt.datetime | None = None) -> None:
@@ -98,18 +97,18 @@ class PlanRepository:
     ) -> bool:
         """Write the plan back if its row still has the version read (waiting, like a locked
         read, for a transaction that holds the row); False, and nothing written, otherwise."""
-        result = await self._conn.execute(
-            _SAVE,
+        status = await _SAVE.execute(
+            self._conn,
             {
-                "p_plan_id": plan.plan_id,
-                "p_version": plan.version,
-                "p_state": plan.state.value,
-                "p_next_version": plan.version + 1,
-                "p_next_attempt_at": next_attempt_at,
-                "p_document": codec.to_json(plan),
+                "plan_id": plan.plan_id,
+                "version": plan.version,
+                "state": plan.state.value,
+                "next_version": plan.version + 1,
+                "next_attempt_at": next_attempt_at,
+                "document": json.dumps(codec.to_json(plan)),
             },
         )
-        if result.rowcount != 1:
+        if status != "UPDATE 1":
             return False
         plan.version += 1
         return True
