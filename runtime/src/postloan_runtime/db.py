@@ -152,6 +152,9 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
         max_overflow=pool_size,
         pool_recycle=POOL_RECYCLE_SECONDS,
         echo=echo,
+        # A statement error's text names the statement, never the values bound to it (they can
+        # be personal data), wherever it ends up: a log line, a span status, a test report.
+        hide_parameters=True,
     )
     listen(engine.sync_engine.pool, "connect", _mark_fresh)
     listen(engine.sync_engine.pool, "checkin", _mark_checked_in)

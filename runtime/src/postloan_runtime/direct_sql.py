@@ -146,10 +146,13 @@ class DirectStatement:
 async def _run(conn: AsyncConnection, sql: str, arguments: list[Any], method: str) -> Any:
     sync = conn.sync_connection
     if sync is None or sync.closed or sync.invalidated:
-        # Let SQLAlchemy say what is wrong with it (closed, or invalidated and awaiting a
-        # rollback), exactly as it would for a statement of its own.
+        # As for a statement of its own, SQLAlchemy refuses a closed connection or one
+        # invalidated inside a transaction (rollback first), and reconnects one invalidated
+        # outside a transaction.
         await conn.get_raw_connection()
-        raise RuntimeError("the connection is not usable")
+        sync = conn.sync_connection
+        if sync is None or sync.closed or sync.invalidated:
+            raise RuntimeError("the connection is not usable")
     autocommit = sync.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
     if not autocommit and not sync.in_transaction():
         await greenlet_spawn(sync.begin)  # SQLAlchemy's autobegin on a first statement

@@ -23,7 +23,8 @@ from postloan_runtime.telemetry import instrument_engine
 
 pytestmark = pytest.mark.integration
 
-INSERT_NOTE = DirectStatement("INSERT INTO service_notes (key, value) VALUES (:key, :value)")
+INSERT_NOTE_SQL = "INSERT INTO service_notes (key, value) VALUES (:key, :value)"
+INSERT_NOTE = DirectStatement(INSERT_NOTE_SQL)
 READ_NOTE = DirectStatement("SELECT value FROM service_notes WHERE key = :key")
 TXID = DirectStatement("SELECT txid_current()")
 
@@ -100,6 +101,16 @@ async def test_driver_errors_are_sqlalchemy_errors(runtime_engine: AsyncEngine) 
         async with runtime_engine.begin() as conn:
             await INSERT_NOTE.execute(conn, {"key": "dup", "value": "2"})
     assert duplicate.value.orig.sqlstate == "23505"  # type: ignore[union-attr]
+    # Bound values stay out of an error's text, through SQLAlchemy as directly (hide_parameters).
+    phone = "13812345678"
+    for statement in (INSERT_NOTE, text(INSERT_NOTE_SQL)):
+        with pytest.raises(IntegrityError) as refused:
+            async with runtime_engine.begin() as conn:
+                if isinstance(statement, DirectStatement):
+                    await statement.execute(conn, {"key": "dup", "value": phone})
+                else:
+                    await conn.execute(statement, {"key": "dup", "value": phone})
+        assert phone not in str(refused.value) and "INSERT INTO service_notes" in str(refused.value)
     conflict = DirectStatement(
         "DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = 'serialization_failure'; END $$")
     with pytest.raises(DBAPIError) as aborted:
