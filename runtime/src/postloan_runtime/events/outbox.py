@@ -24,7 +24,7 @@ from postloan_runtime.direct_sql import DirectStatement
 # The same rows as one statement whatever their number, for composing with another write in
 # one round trip (the unit of work puts the idempotent response in front of it): arrays
 # unnested in list order, and ORDER BY the ordinality so the outbox ids keep that order.
-# Parameters: see event_arrays(); ``trace_context`` is a JSONB bind.
+# Parameters: see event_arrays(); ``trace_context`` is JSON text.
 OUTBOX_INSERT_UNNEST_SQL: Final = (
     "INSERT INTO outbox (event_id, event_type, ordering_key, payload, trace_context) "
     "SELECT e.event_id, e.event_type, e.ordering_key, e.payload, CAST(:trace_context AS jsonb) "

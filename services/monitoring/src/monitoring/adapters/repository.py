@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -69,7 +69,7 @@ LOAN_SELECT: Final = (
     "    ORDER BY r.applied_at, r.plan_id) END AS restructuring_rows{extra}\n"
     "FROM loans l WHERE l.loan_id = :loan_id"
 )
-LOAD_LOAN: Final = text(LOAN_SELECT.format(extra=""))
+LOAD_LOAN: Final = DirectStatement(LOAN_SELECT.format(extra=""))
 LOCK_LOAN: Final = DirectStatement("SELECT 1 FROM loans WHERE loan_id = :loan_id FOR UPDATE")
 
 
@@ -167,7 +167,7 @@ class LoanRepository:
         row first (every change to what a loan owes takes that lock, so they serialize)."""
         if for_update and not await self.lock(loan_id):
             return None
-        row = (await self._conn.execute(LOAD_LOAN, {"loan_id": loan_id})).first()
+        row = await LOAD_LOAN.fetchrow(self._conn, {"loan_id": loan_id})
         return loan_from_row(row) if row is not None else None
 
     async def lock(self, loan_id: str) -> bool:
