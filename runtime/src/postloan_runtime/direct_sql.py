@@ -57,6 +57,13 @@ def to_positional(sql: str) -> tuple[str, tuple[str, ...]]:
     return _NAMED_PARAMETER.sub(number, sql), tuple(names)
 
 
+def insert_sql(table: str, columns: Sequence[str]) -> str:
+    """``INSERT INTO table (columns) VALUES (:column, …)``: one row, each value bound by the
+    column's name."""
+    return (f"INSERT INTO {table} ({', '.join(columns)})"
+            f" VALUES ({', '.join(':' + c for c in columns)})")
+
+
 class Row:
     """One result row (an ``asyncpg.Record``) read as SQLAlchemy's rows and row mappings are:
     ``row.column``, ``row["column"]``, ``row[0]``, ``row._mapping``, ``items()``, ``get()``."""

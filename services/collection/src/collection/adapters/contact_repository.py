@@ -32,7 +32,7 @@ from collection.domain.compliance import (
     PointKind,
 )
 from collection.domain.jurisdiction import Channel, JurisdictionRules
-from postloan_runtime.direct_sql import DirectStatement
+from postloan_runtime.direct_sql import DirectStatement, insert_sql
 
 # A row read by column name: a ``RowMapping`` from ``Result.mappings()`` or a plain dict copy.
 # The key is Any because RowMapping also accepts Column keys and Mapping is invariant in it.
@@ -150,10 +150,7 @@ _GATE_HISTORY: Final = DirectStatement(
 _CHECK_COLUMNS: Final = tuple(
     c.name for c in contact_checks.columns if c.name not in ("used_at", "released_at")
 )
-_INSERT_CHECK: Final = DirectStatement(
-    f"INSERT INTO contact_checks ({', '.join(_CHECK_COLUMNS)})"
-    f" VALUES ({', '.join(':' + c for c in _CHECK_COLUMNS)})"
-)
+_INSERT_CHECK: Final = DirectStatement(insert_sql("contact_checks", _CHECK_COLUMNS))
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from credit_inquiry.domain.record_chain import (
     chain_hash,
     chain_of,
 )
-from postloan_runtime.direct_sql import DirectStatement
+from postloan_runtime.direct_sql import DirectStatement, insert_sql
 
 # First key of the two-key pg_advisory_xact_lock(space, chain) serializing appends to one chain
 # (ASCII "INQC").
@@ -362,8 +362,7 @@ _INQUIRY_COLUMNS: Final = tuple(c.name for c in inquiries.columns)
 # Run on the driver connection (postloan_runtime.direct_sql): the JSONB columns go as text.
 _JSONB_COLUMNS: Final = ("risk_features", "explanation")
 _INSERT_LOCKING_CHAIN: Final = DirectStatement(
-    "WITH inserted AS (INSERT INTO inquiries (" + ", ".join(_INQUIRY_COLUMNS) + ") VALUES ("
-    + ", ".join(f":{c}" for c in _INQUIRY_COLUMNS) + "))"
+    f"WITH inserted AS ({insert_sql('inquiries', _INQUIRY_COLUMNS)})"
     " SELECT chain, chain_sequence, record_hash"
     " FROM inquiry_chain_heads(:space, CAST(:chains AS integer[]))"
 )
@@ -371,10 +370,7 @@ _RECORD_COLUMNS: Final = (
     "chain", "chain_sequence", "kind", "borrower_id", "inquiry_id", "report_id", "purpose",
     "consent_id", "outcome", "actor", "recorded_at", "note", "record_hash", "previous_hash",
 )
-_INSERT_RECORDS: Final = DirectStatement(
-    "INSERT INTO inquiry_records (" + ", ".join(_RECORD_COLUMNS) + ") VALUES ("
-    + ", ".join(f":{c}" for c in _RECORD_COLUMNS) + ")"
-)
+_INSERT_RECORDS: Final = DirectStatement(insert_sql("inquiry_records", _RECORD_COLUMNS))
 
 
 class RecordChain:
