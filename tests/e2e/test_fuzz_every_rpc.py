@@ -4,6 +4,8 @@ status (OK or a refusal with a reason), never INTERNAL or UNKNOWN, and no proces
 
 from __future__ import annotations
 
+import os
+
 import grpc
 import pytest
 from google.protobuf import descriptor_pool
@@ -16,7 +18,8 @@ from postloan_runtime.testing.proto_strategies import message_strategy
 
 pytestmark = pytest.mark.e2e
 
-EXAMPLES_PER_RPC = 8
+# Eight per RPC keeps `make test` short; POSTLOAN_FUZZ_EXAMPLES=50 runs a deeper campaign.
+EXAMPLES_PER_RPC = int(os.environ.get("POSTLOAN_FUZZ_EXAMPLES", "8"))
 UNCLEAN = (grpc.StatusCode.INTERNAL, grpc.StatusCode.UNKNOWN)
 
 

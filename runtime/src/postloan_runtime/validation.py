@@ -114,6 +114,19 @@ class Violations:
             return False
         return True
 
+    def optional_text(self, value: str, field: str, *, max_length: int) -> str | None:
+        """An optional string (a filter, a note): None when empty; otherwise at most
+        ``max_length`` characters and free of the control characters ``non_empty`` refuses."""
+        if not value:
+            return None
+        if len(value) > max_length:
+            self.add(field, f"must be at most {max_length} characters")
+            return None
+        if has_control_characters(value):
+            self.add(field, "must not contain control characters")
+            return None
+        return value
+
     def uuid(self, value: str, field: str, *, required: bool = True) -> uuid_module.UUID | None:
         """A UUID in canonical form (``8-4-4-4-12`` hex digits)."""
         if not value:

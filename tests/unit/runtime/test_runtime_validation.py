@@ -211,3 +211,19 @@ def test_required_strings_refuse_control_characters(text: str) -> None:
 def test_required_strings_keep_tabs_and_line_breaks() -> None:
     v = Violations()
     assert v.non_empty("first line\nsecond\tline", "note") is True
+
+
+@pytest.mark.unit
+def test_optional_strings_are_none_when_empty_and_checked_when_given() -> None:
+    v = Violations()
+    assert v.optional_text("", "actor", max_length=8) is None
+    assert v.optional_text("ops-1\tA", "actor", max_length=8) == "ops-1\tA"
+    assert not v
+    assert v.optional_text("a\x00b", "borrower_id", max_length=8) is None
+    assert v.optional_text("x" * 9, "note", max_length=8) is None
+    with pytest.raises(InvalidArgument) as refused:
+        v.raise_if_any()
+    assert [(f.field, f.description) for f in refused.value.violations] == [
+        ("borrower_id", "must not contain control characters"),
+        ("note", "must be at most 8 characters"),
+    ]

@@ -254,8 +254,7 @@ def _strategy_definition(
     v: Violations, request: collection_pb2.CreateStrategyVersionRequest
 ) -> StrategyDefinition | None:
     name = _identifier(v, request.name, "name")
-    if len(request.description) > 1000:
-        v.add("description", "must be at most 1000 characters")
+    v.optional_text(request.description, "description", max_length=1000)
     segments: list[RiskSegment] = []
     codes: set[str] = set()
     if not request.risk_segments:

@@ -193,8 +193,7 @@ class InquiryServicer(credit_inquiry_pb2_grpc.InquiryServiceServicer):
         context: grpc.aio.ServicerContext,
     ) -> credit_inquiry_pb2.GetScoringModelResponse:
         v = Violations()
-        if len(request.model_version) > MAX_MODEL_VERSION:
-            v.add("model_version", f"must be at most {MAX_MODEL_VERSION} characters")
+        v.optional_text(request.model_version, "model_version", max_length=MAX_MODEL_VERSION)
         v.raise_if_any()
         model = use_cases.scoring_model(self._ctx, request.model_version)
         return credit_inquiry_pb2.GetScoringModelResponse(model=scoring_model_to_proto(model))
@@ -246,10 +245,8 @@ def validate_list_records(
     request: credit_inquiry_pb2.ListInquiryRecordsRequest,
 ) -> ListInquiryRecords:
     v = Violations()
-    if len(request.borrower_id) > 128:
-        v.add("borrower_id", "must be at most 128 characters")
-    if len(request.actor) > 200:
-        v.add("actor", "must be at most 200 characters")
+    borrower_id = v.optional_text(request.borrower_id, "borrower_id", max_length=128)
+    actor = v.optional_text(request.actor, "actor", max_length=200)
     purposes = _names(v, list(request.purposes), "purposes", resources_pb2.ConsentPurpose,
                       "CONSENT_PURPOSE_", frozenset(p.value for p in ConsentPurpose))
     kinds = _names(v, list(request.kinds), "kinds", resources_pb2.InquiryRecordKind,
@@ -265,8 +262,8 @@ def validate_list_records(
     after = page_tokens.decode_sequence(v, request.page_token, records_fingerprint(request))
     v.raise_if_any()
     return ListInquiryRecords(
-        borrower_id=request.borrower_id or None,
-        actor=request.actor or None,
+        borrower_id=borrower_id,
+        actor=actor,
         purposes=purposes,
         kinds=kinds,
         outcomes=outcomes,
