@@ -109,8 +109,7 @@ def candidate_ids_sql() -> TextClause:
           UNION ALL
           SELECT i.loan_id FROM installments i WHERE i.state IN ('DUE', 'OVERDUE')
           UNION ALL
-          SELECT l.loan_id FROM loans l
-          WHERE l.days_past_due <> 0 OR l.classification <> 'NORMAL'
+          SELECT l.loan_id FROM loans l WHERE l.not_current
         ) c
         -- Loans no longer active are left out by the batch statement itself.
         WHERE c.loan_id > :after AND {partition_predicate('c')}
