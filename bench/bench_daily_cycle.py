@@ -65,6 +65,18 @@ async def cycle(engine, policy: DailyCyclePolicy, day: dt.date, count: int) -> f
     return time.perf_counter() - started
 
 
+async def row_updates(engine) -> dict[str, tuple[int, int]]:
+    """Row updates and heap-only (HOT) updates so far of the tables the cycle rewrites daily.
+    Backends report their counts when idle, at most once a second: wait for that first."""
+    await asyncio.sleep(1.5)
+    async with engine.connect() as conn:
+        rows = (await conn.execute(text(
+            "SELECT relname, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables "
+            "WHERE relname IN ('loans', 'installments')"
+        ))).all()
+    return {r.relname: (r.n_tup_upd, r.n_tup_hot_upd) for r in rows}
+
+
 async def main(args: argparse.Namespace) -> None:
     server = test_server()
     name = unique_database_name("bench_daily_cycle")
@@ -93,7 +105,14 @@ async def main(args: argparse.Namespace) -> None:
                 await conn.execute(text("VACUUM ANALYZE"))
                 outbox_before = await conn.scalar(text("SELECT count(*) FROM outbox"))
             bare_s, bare_rows = await bare(engine, policy, day)
+            before = await row_updates(engine)
             cycle_s = await cycle(engine, policy, day, count)
+            after = await row_updates(engine)
+            for table in sorted(after):
+                updated = after[table][0] - before.get(table, (0, 0))[0]
+                hot = after[table][1] - before.get(table, (0, 0))[1]
+                print(f"{day} {table}: {updated:,} rows updated, {hot:,} heap-only "
+                      f"({hot / max(updated, 1):.0%})")
             async with engine.connect() as conn:
                 events = await conn.scalar(text("SELECT count(*) FROM outbox")) - outbox_before
             rows.append((day, count, bare_s, bare_rows, cycle_s, events))
