@@ -4,12 +4,13 @@ the same run, on the same database server.
 
     python bench/bench_assignment.py [--cases 500000] [--agents 200] [--capacity 5000]
 
-Service path (what AssignCases and the event consumers run):
+Service path:
   1. ``case_repository.retier(conn, None)``: one UPDATE tiering every live case (risk segment by
-     score and outstanding principal, days-past-due band, escalation floor, treatments);
-  2. ``assignment.assign_in_transaction``: per tier one statement choosing agents (continuity,
-     then water-filling by load within capacity) that also updates the cases and writes their
-     assignment records and history entries.
+     score and outstanding principal, days-past-due band, escalation floor, treatments), the
+     set-based form of the statement the event consumers run for one case at a time;
+  2. ``assignment.assign_in_transaction`` (what AssignCases runs): per tier one statement
+     choosing agents (continuity, then water-filling by load within capacity) that also
+     updates the cases and writes their assignment records and history entries.
 Reference: one INSERT … SELECT over plain tables holding the same cases and agents that
 computes segment, tier and the same water-filling assignment and inserts (case, agent, tier).
 Both start from the same freshly loaded data; the reference writes one row per case, the
