@@ -68,8 +68,7 @@ def _reason(v: Violations, value: str, field: str, *, required: bool = True) -> 
         if required:
             v.add(field, "is required")
         return None
-    if len(value) > REASON_MAX:
-        v.add(field, f"must be at most {REASON_MAX} characters")
+    if not v.non_empty(value, field, max_length=REASON_MAX):
         return None
     return value.strip()
 

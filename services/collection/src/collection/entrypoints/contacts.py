@@ -43,7 +43,7 @@ from postloan_runtime.app import RunningService
 from postloan_runtime.auth import current_caller
 from postloan_runtime.clock import Clock, SystemClock
 from postloan_runtime.pii import PiiCipher
-from postloan_runtime.validation import Violations
+from postloan_runtime.validation import Violations, has_control_characters
 
 _ID_PATTERN: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
 _CODE_PATTERN: Final = re.compile(r"[A-Z][A-Z0-9_]{1,15}")
@@ -84,16 +84,10 @@ def _uuid(v: Violations, value: str, field: str, *, required: bool = True) -> uu
     return v.uuid(value, field, required=required)
 
 
-_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def _text(v: Violations, value: str, field: str, max_length: int) -> str:
     """Free text (notes, reasons): bounded, without control characters (PostgreSQL refuses
     NUL in text)."""
-    if len(value) > max_length:
-        v.add(field, f"must be at most {max_length} characters")
-    elif _CONTROL.search(value):
-        v.add(field, "must not contain control characters")
+    v.optional_text(value, field, max_length=max_length)
     return value
 
 
@@ -410,7 +404,7 @@ class DebtorServicer(collection_pb2_grpc.DebtorServiceServicer):
         value = request.value.strip()
         if not value:
             v.add("value", "is required")
-        elif _CONTROL.search(value):
+        elif has_control_characters(value):
             v.add("value", "must not contain control characters")
         elif kind is PointKind.PHONE and not _PHONE_PATTERN.fullmatch(
             debtor_use_cases.normalized_value(kind, value)

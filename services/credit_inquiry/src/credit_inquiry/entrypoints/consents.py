@@ -154,9 +154,8 @@ def validate_revoke(request: credit_inquiry_pb2.RevokeConsentRequest) -> RevokeC
     consent_id = _consent_id(v, request.consent_id)
     reason = _enum(v, request.reason, "reason", RevocationReason)
     note = request.note
-    if len(note) > MAX_NOTE:
-        v.add("note", f"must be at most {MAX_NOTE} characters")
-    elif reason is RevocationReason.OTHER and not note.strip():
+    note_ok = not note or v.optional_text(note, "note", max_length=MAX_NOTE) is not None
+    if note_ok and reason is RevocationReason.OTHER and not note.strip():
         v.add("note", "is required when reason is REVOCATION_REASON_OTHER")
     v.raise_if_any()
     assert request_id and consent_id and reason  # noqa: S101

@@ -53,8 +53,8 @@ def _optional_identifier(v: Violations, value: str, field: str) -> str | None:
 
 
 def _text(v: Violations, value: str, field: str, limit: int = TEXT_MAX_LENGTH) -> str:
-    if len(value) > limit:
-        v.add(field, f"must be at most {limit} characters")
+    # Control characters refused too: a NUL cannot be stored in the plan's JSONB document.
+    v.optional_text(value, field, max_length=limit)
     return value
 
 
