@@ -8,10 +8,11 @@ import uuid
 
 import pytest
 
-from collection.entrypoints.case_servicers import _reason
+from collection.entrypoints.case_servicers import _agent_fields, _reason
 from collection.entrypoints.contacts import _text
 from credit_inquiry.entrypoints.consents import validate_revoke
 from credit_inquiry.entrypoints.inquiries import validate_list_records
+from postloan.collection.v1 import resources_pb2 as collection_res
 from postloan.credit_inquiry.v1 import credit_inquiry_pb2
 from postloan.credit_inquiry.v1 import resources_pb2 as inquiry_res
 from postloan.restructuring.v1 import resources_pb2 as restructuring_res
@@ -53,7 +54,8 @@ def test_collection_reasons_and_notes() -> None:
     assert _reason(v, NUL, "reason") is None
     assert _reason(v, "borrower asked for a call back\ttomorrow", "note") is not None
     _text(v, NUL, "outcome_note", 500)
-    assert refused_fields(v.raise_if_any) == ["reason", "outcome_note"]
+    _agent_fields(v, collection_res.Agent(display_name=NUL), partial_paths={"display_name"})
+    assert refused_fields(v.raise_if_any) == ["reason", "outcome_note", "display_name"]
 
 
 def test_restructuring_hardship_description() -> None:

@@ -402,8 +402,7 @@ def _agent_fields(v: Violations, agent: pb.Agent, *, partial_paths: set[str] | N
         return partial_paths is None or name in partial_paths
 
     if wanted("display_name"):
-        if not agent.display_name.strip() or len(agent.display_name) > 200:
-            v.add("display_name", "is required, at most 200 characters")
+        v.non_empty(agent.display_name, "display_name", max_length=200)
         values["display_name"] = agent.display_name.strip()
     if wanted("tiers"):
         tiers = _tiers(v, agent.tiers, "tiers")
@@ -502,8 +501,7 @@ class AgentServicer(_Base, collection_pb2_grpc.AgentServiceServicer):
             return paths is None or name in paths
 
         if wanted("name"):
-            if not agency.name.strip() or len(agency.name) > 200:
-                v.add("name", "is required, at most 200 characters")
+            v.non_empty(agency.name, "name", max_length=200)
             values["name"] = agency.name.strip()
         if wanted("tiers"):
             if not agency.tiers:
