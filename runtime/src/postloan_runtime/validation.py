@@ -106,6 +106,16 @@ class Violations:
         if not value or not value.strip():
             self.add(field, "is required")
             return False
+        return self._text_fits(value, field, max_length)
+
+    def optional_text(self, value: str, field: str, *, max_length: int) -> str | None:
+        """An optional string (a filter, a note): None when empty; otherwise at most
+        ``max_length`` characters and free of the control characters ``non_empty`` refuses."""
+        if not value or not self._text_fits(value, field, max_length):
+            return None
+        return value
+
+    def _text_fits(self, value: str, field: str, max_length: int | None) -> bool:
         if max_length is not None and len(value) > max_length:
             self.add(field, f"must be at most {max_length} characters")
             return False
@@ -113,19 +123,6 @@ class Violations:
             self.add(field, "must not contain control characters")
             return False
         return True
-
-    def optional_text(self, value: str, field: str, *, max_length: int) -> str | None:
-        """An optional string (a filter, a note): None when empty; otherwise at most
-        ``max_length`` characters and free of the control characters ``non_empty`` refuses."""
-        if not value:
-            return None
-        if len(value) > max_length:
-            self.add(field, f"must be at most {max_length} characters")
-            return None
-        if has_control_characters(value):
-            self.add(field, "must not contain control characters")
-            return None
-        return value
 
     def uuid(self, value: str, field: str, *, required: bool = True) -> uuid_module.UUID | None:
         """A UUID in canonical form (``8-4-4-4-12`` hex digits)."""
