@@ -29,7 +29,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1._async import HealthServicer
 from grpc_reflection.v1alpha import reflection
 
-from postloan_runtime import db
+from postloan_runtime import db, event_loop
 from postloan_runtime._handlers import refusing_handler, wrap_handler
 from postloan_runtime.app import RunningService, ServiceApp, Worker
 from postloan_runtime.auth import AuthInterceptor, ServiceIdentity, is_open_method
@@ -322,6 +322,7 @@ async def start(
             "port": port,
             "services": list(app.service_names),
             "workers": len(app.workers),
+            "event_loop": event_loop.running_loop_name(),
         },
     )
     running_server._health_task = asyncio.create_task(
@@ -410,7 +411,7 @@ def run_service(app: ServiceApp, settings: ServiceSettings | None = None) -> Non
 
     settings = settings or ServiceSettings.from_env(app.package)
     configure_logging(settings.name)
-    asyncio.run(serve(app, settings, freeze_heap=True))
+    event_loop.run(serve(app, settings, freeze_heap=True))
 
 
 # --- calling peers ---------------------------------------------------------------------------
@@ -566,7 +567,8 @@ async def start_standalone(
     if bound == 0:
         raise RuntimeError(f"cannot listen on {host}:{port}")
     await server.start()
-    log.info("listening", extra={"address": f"{host}:{bound}", "services": list(service_names)})
+    log.info("listening", extra={"address": f"{host}:{bound}", "services": list(service_names),
+                                 "event_loop": event_loop.running_loop_name()})
     return StandaloneServer(
         name=name,
         server=server,

@@ -25,6 +25,7 @@ from typing import Any, Generic, TypeVar
 import grpc
 from google.protobuf.message import Message
 
+from postloan_runtime import event_loop
 from postloan_runtime.config import SIMULATORS
 from postloan_runtime.errors import DeadlineExceeded, FieldViolation, InvalidArgument, Reason
 from postloan_runtime.errors import Unavailable as DependencyUnavailable
@@ -295,7 +296,7 @@ def run_simulator(
         "starting: this is a SIMULATOR of an external system, serving synthetic data",
         extra={"simulator": settings.name, "faults": _describe(settings.faults)},
     )
-    asyncio.run(
+    event_loop.run(
         serve_standalone(
             settings.name,
             service_names,

@@ -133,6 +133,10 @@ async def test_sigterm_drains_then_exits(feed_database, keys_dir, granted_roles,
     messages = [line.get("message") for line in lines]
     assert "listening" in messages and "stopped" in messages, messages
     assert "SIGTERM received" in messages
+    # A service process runs on uvloop unless POSTLOAN_EVENT_LOOP says otherwise.
+    listening = next(line for line in lines if line.get("message") == "listening")
+    expected_loop = "asyncio" if os.environ.get("POSTLOAN_EVENT_LOOP") == "asyncio" else "uvloop"
+    assert listening["event_loop"] == expected_loop
     assert all(line.get("service") == "feed-test" for line in lines if "service" in line)
 
 

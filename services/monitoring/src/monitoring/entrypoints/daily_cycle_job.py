@@ -10,10 +10,10 @@ Operators normally use ``postloan daily-cycle`` (the RunDailyCycle RPC) instead.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
 
 from monitoring.service_layer.daily_cycle import DailyCyclePolicy, run_daily_cycle
+from postloan_runtime import event_loop
 from postloan_runtime.clock import SystemClock
 from postloan_runtime.db import create_engine
 
@@ -50,7 +50,7 @@ def main() -> None:
                         default=DailyCyclePolicy.batches_in_flight)
     parser.add_argument("--examine-all-loans", action="store_true",
                         help="every active loan, not only those the date can change")
-    asyncio.run(_main(parser.parse_args()))
+    event_loop.run(_main(parser.parse_args()))
 
 
 if __name__ == "__main__":
