@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import grpc
 import pytest
 from inquiry_harness import InquiryHarness, new_person
 from sqlalchemy import text
 
+from credit_inquiry.adapters.repository import ConsentRepository
+from credit_inquiry.domain.consent import ConsentState
 from postloan.credit_inquiry.v1 import credit_inquiry_pb2 as ci
 from postloan.credit_inquiry.v1 import events_pb2
 from postloan.credit_inquiry.v1 import resources_pb2 as res
@@ -448,3 +450,112 @@ async def test_expired_consent_between_steps(h: InquiryHarness) -> None:
     later = await h.grant("b-13", valid_from=h.clock.now() + timedelta(days=1))
     error = await refused(h.inquire("b-13", later.consent_id))
     assert reason(error) == "CONSENT_NOT_YET_VALID"
+
+
+async def _wait_for_a_lock_wait(h: InquiryHarness) -> None:
+    """Until a statement of this database waits on a row lock (the revocation's FOR UPDATE)."""
+    for _ in range(500):
+        async with h.engine.connect() as conn:
+            waiting = await conn.scalar(text(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            ))
+        if waiting:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the revocation never waited on the consent's lock")
+
+
+async def test_a_revocation_waiting_on_an_inquiry_takes_effect_after_it(
+    h: InquiryHarness,
+) -> None:
+    """The inquiry holds the consent's share lock through its bureau call; a revocation issued
+    meanwhile waits for it and must take its instant only then, so the recorded history never
+    shows the inquiry relying on a revoked consent."""
+    consent = await h.onboard("b-50")
+    at_bureau, release = asyncio.Event(), asyncio.Event()
+
+    async def hold_the_bureau_call() -> None:
+        at_bureau.set()
+        await release.wait()
+
+    h.bureau.before_query = hold_the_bureau_call
+    inquiry_call = asyncio.create_task(h.inquire("b-50", consent.consent_id, purpose=PRE_LOAN))
+    await asyncio.wait_for(at_bureau.wait(), 10)
+    revocation = asyncio.create_task(h.revoke(consent.consent_id))
+    await _wait_for_a_lock_wait(h)
+    h.clock.advance(seconds=5)  # time passes while the revocation waits
+    release.set()
+    inquiry = await inquiry_call
+    await revocation
+    assert inquiry.outcome == res.INQUIRY_OUTCOME_REPORT_RETRIEVED
+    async with h.engine.connect() as conn:
+        stored = await ConsentRepository(conn).get(uuid.UUID(consent.consent_id))
+    assert stored is not None and stored.revocation is not None
+    completed_at = inquiry.completed_at.ToDatetime(tzinfo=UTC)
+    assert stored.revocation.revoked_at > completed_at
+    assert stored.state_at(completed_at) is ConsentState.ACTIVE
+
+
+async def test_reuse_never_serves_sections_the_current_consent_does_not_cover(
+    h: InquiryHarness,
+) -> None:
+    """A full-scope pre-loan retrieval, then a post-loan inquiry under a SUMMARY-only consent:
+    the bureau is asked afresh for SUMMARY, and the score and features come from it alone."""
+    wide = await h.onboard("b-51")
+    first = await h.inquire("b-51", wide.consent_id, purpose=PRE_LOAN)
+    assert first.outcome == res.INQUIRY_OUTCOME_REPORT_RETRIEVED
+    await h.revoke(wide.consent_id)
+    h.clock.advance(days=1)
+    narrow = await h.grant("b-51", purposes=[POST_LOAN], sections=[res.REPORT_SECTION_SUMMARY])
+    second = await h.inquire("b-51", narrow.consent_id)
+    assert second.outcome == res.INQUIRY_OUTCOME_REPORT_RETRIEVED
+    assert not second.reused_inquiry_id and second.report_id != first.report_id
+    assert list(second.sections) == [res.REPORT_SECTION_SUMMARY]
+    assert h.bureau.queries == 2
+    async with h.engine.connect() as conn:
+        features = await conn.scalar(
+            text("SELECT risk_features FROM inquiries WHERE inquiry_id = :i"),
+            {"i": uuid.UUID(second.inquiry_id)},
+        )
+    # SUMMARY carries none of the scorecard's facts: every feature is unavailable.
+    assert features and set(features.values()) == {None}
+    assert list(second.score.reason_codes) == []
+    report = (
+        await h.inquiries.GetReport(
+            ci.GetReportRequest(report_id=second.report_id, access_reason="review"),
+            metadata=h.metadata,
+        )
+    ).report
+    assert report.HasField("summary")
+    assert not report.credit_accounts and not report.public_records
+    assert not report.HasField("basic_info")
+    # The same scope again inside the window is reused.
+    again = await h.inquire("b-51", narrow.consent_id)
+    assert again.outcome == res.INQUIRY_OUTCOME_REPORT_REUSED
+    assert again.reused_inquiry_id == second.inquiry_id and h.bureau.queries == 2
+
+
+@pytest.mark.parametrize("name", ["\x00张三", "张\n三"])
+async def test_a_name_with_control_characters_is_refused_before_the_bureau(
+    h: InquiryHarness, name: str,
+) -> None:
+    consent = await h.grant("b-52")
+    person = new_person()
+    before = await h.counts()
+    error = await refused(
+        h.identities.VerifyIdentity(
+            ci.VerifyIdentityRequest(
+                request_id=str(uuid.uuid4()), borrower_id="b-52", name=name,
+                resident_id_number=person.resident_id_number,
+                mobile_number=person.mobile_number, consent_id=consent.consent_id,
+            ),
+            metadata=h.metadata,
+        )
+    )
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert [v.field for v in decode_error(error).field_violations] == ["name"]
+    shown = (error.details() or "") + repr(decode_error(error))
+    assert "张" not in shown and "三" not in shown
+    assert h.bureau.matches == 0
+    assert await h.counts() == before

@@ -105,6 +105,21 @@ def test_revocation_is_immediate_and_recorded_once():
     assert consent.collect_events() == []
 
 
+def test_a_recorded_revocation_refuses_a_check_dated_before_it():
+    # A revocation is recorded at the instant it is made, so a check that reads it runs after
+    # it, even when that check read its clock earlier (it waited for the row). The historical
+    # state is unchanged: ACTIVE before the revocation.
+    consent = make_consent()
+    revoked_at = datetime(2025, 6, 1, 12, tzinfo=UTC)
+    consent.revoke(reason=RevocationReason.BORROWER_WITHDREW, at=revoked_at, revoked_by="op-2")
+    earlier = revoked_at - timedelta(seconds=1)
+    assert consent.covers(POST_LOAN, SUMMARY, earlier) is CoverageRefusal.CONSENT_REVOKED
+    assert consent.covers(POST_LOAN, SUMMARY, FROM - timedelta(days=1)) is (
+        CoverageRefusal.CONSENT_REVOKED
+    )
+    assert consent.state_at(earlier) is ConsentState.ACTIVE
+
+
 def test_an_expired_consent_can_still_be_revoked():
     consent = make_consent()
     consent.revoke(reason=RevocationReason.RELATIONSHIP_ENDED, at=UNTIL, revoked_by="op")

@@ -3,14 +3,25 @@ risk features, the record chain, the circuit breaker and the reuse rule."""
 
 from __future__ import annotations
 
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
+import grpc
 import pytest
 
+from credit_inquiry.adapters.bureau import BureauSettings, GrpcSimulatorBureau
 from credit_inquiry.adapters.circuit_breaker import BreakerState, CircuitBreaker
 from credit_inquiry.domain.consent import ConsentPurpose, ReportSection
-from credit_inquiry.domain.identity import check_character, mobile_problem, resident_id_problem
+from credit_inquiry.domain.identity import (
+    check_character,
+    mobile_problem,
+    name_problem,
+    resident_id_problem,
+)
 from credit_inquiry.domain.inquiry import StoredRetrieval, inquiry_type_for, reusable
 from credit_inquiry.domain.record_chain import GENESIS, ChainLink, chain_hash, verify_chain
 from credit_inquiry.domain.report import (
@@ -21,6 +32,8 @@ from credit_inquiry.domain.report import (
     risk_features,
 )
 from credit_inquiry.domain.scorecard import DEFAULT_MODEL, Bin, Feature, ScoringModel
+from credit_inquiry.service_layer.inquiries import InquirySettings
+from postloan_runtime.auth import ServiceIdentity, generate_dev_keys
 
 pytestmark = pytest.mark.unit
 TODAY = date(2025, 6, 1)
@@ -42,6 +55,41 @@ def test_resident_id_rules() -> None:
     assert resident_id_problem("1234", today=TODAY) is not None
     assert mobile_problem("+86 138 1234 5678") is None
     assert mobile_problem("12812345678") is not None
+
+
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def test_resident_id_and_mobile_take_ascii_digits_only() -> None:
+    # Python's \d matches any Unicode digit, and int() reads them: an ASCII province prefix
+    # and check character around other digits used to pass every rule.
+    number = valid_id()
+    assert resident_id_problem(number, today=TODAY) is None
+    for digits in (FULL_WIDTH, ARABIC_INDIC):
+        mixed = number[:2] + number[2:17].translate(digits) + number[17]
+        assert resident_id_problem(mixed, today=TODAY) == (
+            "must be 17 digits followed by a digit or X"
+        )
+        assert mobile_problem("13" + "812345678".translate(digits)) is not None
+
+
+def test_residence_permit_region_codes_are_accepted_other_bare_provinces_not() -> None:
+    # 港澳台居民居住证 carry exactly 810000 / 820000 / 830000 as their region code.
+    for region in ("810000", "820000", "830000"):
+        assert resident_id_problem(valid_id(region + "19900307123"), today=TODAY) is None
+    for region in ("110000", "310000", "710000", "840000", "830100"):
+        problem = resident_id_problem(valid_id(region + "19900307123"), today=TODAY)
+        assert problem == "must start with a plausible region code"
+
+
+@pytest.mark.parametrize(
+    "name", ["\x00张三", "张\x00三", "张\n三", "张\t三", "张三\x7f", "张\x85三"]
+)
+def test_name_with_control_characters_is_refused_without_echoing_it(name: str) -> None:
+    problem = name_problem(name)
+    assert problem == "must not contain control characters"
+    assert name.strip() not in problem
 
 
 def test_scorecard_worked_example() -> None:
@@ -173,15 +221,86 @@ def test_circuit_breaker_states() -> None:
     assert breaker.state is BreakerState.CLOSED and breaker.allow()
 
 
+@pytest.fixture
+async def half_open_bureau(
+    tmp_path: Path,
+) -> AsyncIterator[tuple[GrpcSimulatorBureau, list[float]]]:
+    """The gRPC adapter with a breaker that opened at 0 and is half-open at 11 (the channel
+    is never used: the tests hand ``_call`` their own attempt)."""
+    generate_dev_keys(tmp_path)
+    now = [0.0]
+    breaker = CircuitBreaker(failure_threshold=1, reset_timeout=10, clock=lambda: now[0])
+    never: asyncio.Event = asyncio.Event()
+
+    async def sleep_forever(_: float) -> None:
+        await never.wait()
+
+    bureau = GrpcSimulatorBureau(
+        BureauSettings(address="127.0.0.1:9", max_attempts=3),
+        ServiceIdentity("credit-inquiry", tmp_path / "credit-inquiry.pem"),
+        breaker=breaker, sleep=sleep_forever,
+    )
+    breaker.record_failure()
+    now[0] = 11.0
+    assert breaker.state is BreakerState.HALF_OPEN
+    try:
+        yield bureau, now
+    finally:
+        await bureau.close()
+
+
+def _unavailable() -> grpc.aio.AioRpcError:
+    return grpc.aio.AioRpcError(
+        grpc.StatusCode.UNAVAILABLE, grpc.aio.Metadata(), grpc.aio.Metadata(), "down"
+    )
+
+
+@pytest.mark.parametrize("where", ["in the call", "in the backoff sleep"])
+async def test_a_cancelled_probe_hands_the_probe_back(half_open_bureau, where: str) -> None:
+    bureau, _ = half_open_bureau
+    started = asyncio.Event()
+
+    async def attempt(timeout: float) -> None:
+        started.set()
+        if where == "in the backoff sleep":
+            raise _unavailable()  # retryable: the adapter sleeps (forever here) before retrying
+        await asyncio.Event().wait()
+
+    probe = asyncio.create_task(bureau._call("query_report", attempt))
+    await started.wait()
+    await asyncio.sleep(0)
+    probe.cancel()  # the client cancelled, or its deadline ended the handler
+    with pytest.raises(asyncio.CancelledError):
+        await probe
+    # A cancellation says nothing about the bureau: still half-open, and a new probe may go.
+    assert bureau.breaker.state is BreakerState.HALF_OPEN
+    assert bureau.breaker.allow() and not bureau.breaker.allow()
+
+
+async def test_a_probe_ending_in_an_unexpected_exception_counts_as_failed(
+    half_open_bureau,
+) -> None:
+    bureau, now = half_open_bureau
+
+    async def attempt(timeout: float) -> None:
+        raise RuntimeError("not a gRPC error")
+
+    with pytest.raises(RuntimeError):
+        await bureau._call("query_report", attempt)
+    assert bureau.breaker.state is BreakerState.OPEN  # the failed probe opens it again
+    now[0] = 21.0
+    assert bureau.breaker.allow()  # the next reset timeout lets a new probe through
+
+
 def test_reuse_rule_and_inquiry_type() -> None:
     at = datetime(2025, 6, 1, tzinfo=UTC)
+    both = frozenset({ReportSection.SUMMARY, ReportSection.BASIC_INFO})
     stored = StoredRetrieval(
-        inquiry_id=__import__("uuid").uuid4(), report_id=__import__("uuid").uuid4(),
-        sections=frozenset({ReportSection.SUMMARY, ReportSection.BASIC_INFO}),
-        completed_at=at - timedelta(days=2),
+        inquiry_id=uuid.uuid4(), report_id=uuid.uuid4(), sections=both,
+        completed_at=at - timedelta(days=2), purge_after=at + timedelta(days=88),
     )
     post = ConsentPurpose.POST_LOAN_MANAGEMENT
-    kwargs = {"sections": frozenset({ReportSection.SUMMARY}), "at": at}
+    kwargs = {"sections": both, "at": at}
     assert reusable(stored, purpose=post, window=timedelta(days=3), **kwargs)
     assert not reusable(stored, purpose=post, window=timedelta(days=2), **kwargs)
     assert not reusable(stored, purpose=ConsentPurpose.PRE_LOAN_APPROVAL,
@@ -190,6 +309,65 @@ def test_reuse_rule_and_inquiry_type() -> None:
                         sections=frozenset({ReportSection.PUBLIC_RECORDS}))
     assert inquiry_type_for(ConsentPurpose.PRE_LOAN_APPROVAL).value == "HARD"
     assert inquiry_type_for(post).value == "SOFT"
+
+
+def test_reuse_needs_exactly_the_sections_asked_for() -> None:
+    # A report holding more sections than asked would hand over a score and features computed
+    # from sections the current consent may not cover.
+    at = datetime(2025, 6, 1, tzinfo=UTC)
+    stored = StoredRetrieval(
+        inquiry_id=uuid.uuid4(), report_id=uuid.uuid4(),
+        sections=frozenset({ReportSection.SUMMARY, ReportSection.CREDIT_TRANSACTIONS}),
+        completed_at=at - timedelta(days=1), purge_after=at + timedelta(days=89),
+    )
+    post = ConsentPurpose.POST_LOAN_MANAGEMENT
+    for asked in (
+        frozenset({ReportSection.SUMMARY}),
+        frozenset({ReportSection.SUMMARY, ReportSection.PUBLIC_RECORDS}),
+        frozenset(ReportSection),
+    ):
+        assert not reusable(stored, purpose=post, sections=asked, at=at, window=timedelta(days=7))
+    assert reusable(stored, purpose=post, sections=stored.sections, at=at,
+                    window=timedelta(days=7))
+
+
+def test_a_report_past_its_retention_is_not_reused() -> None:
+    at = datetime(2025, 6, 1, tzinfo=UTC)
+    stored = StoredRetrieval(
+        inquiry_id=uuid.uuid4(), report_id=uuid.uuid4(),
+        sections=frozenset({ReportSection.SUMMARY}),
+        completed_at=at - timedelta(days=1), purge_after=at,
+    )
+    assert not reusable(stored, purpose=ConsentPurpose.POST_LOAN_MANAGEMENT,
+                        sections=stored.sections, at=at, window=timedelta(days=7))
+    assert reusable(stored, purpose=ConsentPurpose.POST_LOAN_MANAGEMENT,
+                    sections=stored.sections, at=at - timedelta(microseconds=1),
+                    window=timedelta(days=7))
+
+
+@pytest.mark.parametrize(
+    ("window", "retention"),
+    [(timedelta(days=90), timedelta(days=90)), (timedelta(days=400), timedelta(days=365))],
+)
+def test_settings_refuse_a_reuse_window_not_shorter_than_retention(window, retention) -> None:
+    with pytest.raises(ValueError, match="POSTLOAN_INQUIRY_REUSE_WINDOW_HOURS") as refused:
+        InquirySettings(reuse_window=window, report_retention=retention)
+    assert "POSTLOAN_REPORT_RETENTION_DAYS" in str(refused.value)
+    InquirySettings(reuse_window=retention - timedelta(hours=1), report_retention=retention)
+
+
+def test_settings_from_env_fail_at_start_up_on_a_reuse_window_too_long(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("POSTLOAN_INQUIRY_REUSE_WINDOW_HOURS", str(24 * 30))
+    monkeypatch.setenv("POSTLOAN_REPORT_RETENTION_DAYS", "30")
+    with pytest.raises(SystemExit) as refused:
+        InquirySettings.from_env()
+    message = str(refused.value.code)
+    assert "POSTLOAN_INQUIRY_REUSE_WINDOW_HOURS" in message
+    assert "POSTLOAN_REPORT_RETENTION_DAYS" in message
+    monkeypatch.setenv("POSTLOAN_REPORT_RETENTION_DAYS", "31")
+    assert InquirySettings.from_env().report_retention == timedelta(days=31)
 
 
 def test_chain_of_is_stable_and_spreads_borrowers() -> None:

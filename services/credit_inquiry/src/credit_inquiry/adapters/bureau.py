@@ -161,26 +161,44 @@ class GrpcSimulatorBureau:
         await self._channel.close()
 
     async def _call(self, operation: str, attempt: Callable[[float], Awaitable[T]]) -> T:
+        """``attempt`` with retries, every outcome reported to the breaker (a half-open probe
+        that never reports would keep the circuit refusing until restart)."""
         if not self.breaker.allow():
             log.warning("bureau call refused: circuit open", extra={"operation": operation})
             raise Unavailable(DEPENDENCY, "the credit bureau is unavailable (circuit open)")
+        try:
+            result = await self._attempts(operation, attempt)
+        except grpc.aio.AioRpcError as exc:
+            raise self._failure(operation, exc.code()) from None
+        except asyncio.CancelledError:
+            # The caller gave up (client cancel, its deadline, shutdown), in the call or in the
+            # backoff sleep: no verdict on the bureau, but the probe, if this was it, goes back.
+            self.breaker.release()
+            raise
+        except Exception:
+            self.breaker.record_failure()
+            log.warning("bureau call failed unexpectedly", extra={"operation": operation})
+            raise
+        self.breaker.record_success()
+        return result
+
+    async def _attempts(self, operation: str, attempt: Callable[[float], Awaitable[T]]) -> T:
+        """Up to ``max_attempts`` attempts with backoff on a retryable code; the last
+        AioRpcError (or a non-retryable one) propagates."""
         delay = self.settings.backoff_initial_seconds
         for number in range(1, self.settings.max_attempts + 1):
             try:
-                result = await attempt(self.settings.deadline_seconds)
+                return await attempt(self.settings.deadline_seconds)
             except grpc.aio.AioRpcError as exc:
                 code = exc.code()
-                if code in _RETRYABLE and number < self.settings.max_attempts:
-                    log.info(
-                        "bureau call failed, retrying",
-                        extra={"operation": operation, "code": code.name, "attempt": number},
-                    )
-                    await self._sleep(random.uniform(0, delay))  # noqa: S311 - jitter
-                    delay = min(delay * 2, self.settings.backoff_max_seconds)
-                    continue
-                raise self._failure(operation, code) from None
-            self.breaker.record_success()
-            return result
+                if code not in _RETRYABLE or number >= self.settings.max_attempts:
+                    raise
+                log.info(
+                    "bureau call failed, retrying",
+                    extra={"operation": operation, "code": code.name, "attempt": number},
+                )
+            await self._sleep(random.uniform(0, delay))  # noqa: S311 - jitter
+            delay = min(delay * 2, self.settings.backoff_max_seconds)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _failure(self, operation: str, code: grpc.StatusCode) -> Exception:

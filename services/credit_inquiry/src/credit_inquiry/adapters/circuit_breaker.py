@@ -10,6 +10,10 @@ we must not count (a bureau *refusal* is an answer, not a failure).
   peer) until ``reset_timeout`` seconds have passed since it opened.
 - HALF_OPEN: exactly one probe call passes; its success closes the circuit, its failure opens
   it again for another ``reset_timeout``. Other calls are refused while the probe is out.
+
+Every call :meth:`allow` let through must end in :meth:`record_success`,
+:meth:`record_failure` or (cancelled: no verdict on the peer) :meth:`release`; otherwise a
+half-open probe is never handed back and the circuit refuses every call until restart.
 """
 
 from __future__ import annotations
@@ -75,6 +79,13 @@ class CircuitBreaker:
             self._state = BreakerState.CLOSED
             self._failures = 0
             self._probe_out = False
+
+    def release(self) -> None:
+        """The call ended without a verdict (cancelled by its caller): a half-open probe is
+        handed back so the next call may probe; nothing is counted."""
+        with self._lock:
+            if self._state is BreakerState.HALF_OPEN:
+                self._probe_out = False
 
     def record_failure(self) -> None:
         with self._lock:

@@ -135,7 +135,8 @@ _IDENTITY_COLUMNS: Final = (
 # The consent row FOR SHARE (a revocation's FOR UPDATE waits for this transaction, and if this
 # statement waited for a revocation it rechecks the revoked row), the identity and the reuse
 # candidate in one round trip. No consent row: no row at all (CONSENT_MISSING). The identity
-# and candidate need no lock ordering with a revocation (it changes neither).
+# and candidate need no lock ordering with a revocation (it changes neither). The candidate is
+# the newest retrieval whatever its sections; ``reusable`` decides whether it fits this ask.
 _GROUNDS: Final = DirectStatement(
     f"SELECT {_CONSENT_COLUMNS}, "
     + ", ".join(f"identity.{c} AS identity_{c}" for c in _IDENTITY_COLUMNS)
@@ -147,6 +148,7 @@ _GROUNDS: Final = DirectStatement(
     " ORDER BY verified_at DESC LIMIT 1) AS identity ON true"
     " LEFT JOIN LATERAL (SELECT i.inquiry_id AS candidate_inquiry_id,"
     " i.report_id AS candidate_report_id, r.sections AS candidate_sections,"
+    " r.purge_after AS candidate_purge_after,"
     " i.completed_at AS candidate_completed_at, i.score, i.model_version, i.reason_codes,"
     " i.risk_features, i.explanation"
     " FROM inquiries AS i JOIN credit_reports AS r ON r.report_id = i.report_id"
@@ -181,6 +183,7 @@ async def inquiry_grounds(
             report_id=row.candidate_report_id,
             sections=frozenset(ReportSection(s) for s in row.candidate_sections),
             completed_at=row.candidate_completed_at,
+            purge_after=row.candidate_purge_after,
         )
     return InquiryGrounds(
         row_to_consent(row), identity, candidate, row if candidate is not None else None

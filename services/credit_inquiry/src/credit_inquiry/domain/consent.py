@@ -216,10 +216,14 @@ class Consent:
     ) -> CoverageRefusal | None:
         """None when an inquiry for ``purpose`` asking for ``sections`` may rely on this consent
         at ``at``; otherwise the first reason it may not (state first, then purpose, then
-        scope). An empty ``sections`` asks for nothing beyond the purpose."""
-        state = self.state_at(at)
-        if state is ConsentState.REVOKED:
+        scope). An empty ``sections`` asks for nothing beyond the purpose.
+
+        A recorded revocation refuses whatever ``at`` is: it is recorded at the instant it is
+        made, never ahead, so a check that reads it runs after it even if its clock was read
+        earlier (before waiting for the row). :meth:`state_at` keeps the history for display."""
+        if self.revocation is not None:
             return CoverageRefusal.CONSENT_REVOKED
+        state = self.state_at(at)
         if state is ConsentState.EXPIRED:
             return CoverageRefusal.CONSENT_EXPIRED
         if state is ConsentState.PENDING:

@@ -3,9 +3,11 @@ recorded outcome.
 
 Plain Python. Resident ID numbers follow GB 11643-1999: a 6-digit administrative region code
 (GB/T 2260), an 8-digit birth date, a 3-digit order code and an ISO 7064 MOD 11-2 check
-character. A claim is refused before any bureau call unless the check character is right, the
-birth date exists (not before 1900, not in the future) and the region code is plausible (a
-known province-level prefix and not a bare province code).
+character. A claim is refused before any bureau call unless it is ASCII digits (and X), the
+check character is right, the birth date exists (not before 1900, not in the future) and the
+region code is plausible (a known province-level prefix and not a bare province code, except
+810000 / 820000 / 830000, the codes of residence permits of Hong Kong, Macao and Taiwan
+residents). A name is refused when it holds a control character.
 
 Personal data never leaves this module in an error message: violations name the rule broken,
 never the value.
@@ -20,12 +22,15 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Final
 
-_SHAPE: Final = re.compile(r"^\d{17}[\dX]$")
+from postloan_runtime.validation import has_control_characters
+
+# [0-9], not \d: \d (and int()) accept any Unicode digit, e.g. full-width ones.
+_SHAPE: Final = re.compile(r"[0-9]{17}[0-9X]")
 _WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARACTERS: Final = "10X98765432"
-_MOBILE: Final = re.compile(r"^1[3-9]\d{9}$")
+_MOBILE: Final = re.compile(r"1[3-9][0-9]{9}")
 # Province-level prefixes of GB/T 2260 (mainland provinces, autonomous regions, municipalities;
-# 71/81/82 are issued for residence permits of Taiwan, Hong Kong and Macao residents).
+# 71/81/82 are Taiwan, Hong Kong and Macao).
 PROVINCE_CODES: Final = frozenset(
     {
         "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36",
@@ -33,6 +38,9 @@ PROVINCE_CODES: Final = frozenset(
         "63", "64", "65", "71", "81", "82",
     }
 )
+# Residence permits of Hong Kong, Macao and Taiwan residents (港澳台居民居住证, GB 11643 numbers
+# since 2018) carry these bare codes as their whole region code.
+RESIDENCE_PERMIT_REGIONS: Final = frozenset({"810000", "820000", "830000"})
 MAX_NAME_LENGTH: Final = 64
 
 
@@ -45,10 +53,12 @@ def check_character(first_17: str) -> str:
 def resident_id_problem(text: str, *, today: date) -> str | None:
     """None for a valid resident ID number, else which rule it breaks (no value in it)."""
     number = text.strip().upper()
-    if not _SHAPE.match(number):
+    if not _SHAPE.fullmatch(number):
         return "must be 17 digits followed by a digit or X"
     region = number[:6]
-    if region[:2] not in PROVINCE_CODES or region[2:] == "0000":
+    if region not in RESIDENCE_PERMIT_REGIONS and (
+        region[:2] not in PROVINCE_CODES or region[2:] == "0000"
+    ):
         return "must start with a plausible region code"
     try:
         birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
@@ -75,7 +85,7 @@ def normalize_mobile(text: str) -> str:
 
 
 def mobile_problem(text: str) -> str | None:
-    if not _MOBILE.match(normalize_mobile(text)):
+    if not _MOBILE.fullmatch(normalize_mobile(text)):
         return "must be an 11-digit mainland mobile number"
     return None
 
@@ -86,6 +96,10 @@ def name_problem(text: str) -> str | None:
         return "is required"
     if len(name) > MAX_NAME_LENGTH:
         return f"must be at most {MAX_NAME_LENGTH} characters"
+    # PostgreSQL text cannot hold NUL; the helper lets tab and line breaks through (free
+    # text), which a name has no use for either.
+    if has_control_characters(name) or any(ch in "\t\r\n" for ch in name):
+        return "must not contain control characters"
     if any(ch.isdigit() for ch in name):
         return "must not contain digits"
     return None

@@ -99,6 +99,7 @@ class StoredRetrieval:
     report_id: uuid.UUID
     sections: frozenset[ReportSection]
     completed_at: datetime
+    purge_after: datetime
 
 
 def reusable(
@@ -110,9 +111,15 @@ def reusable(
     window: timedelta,
 ) -> bool:
     """A POST_LOAN_MANAGEMENT inquiry may be answered from a report retrieved less than
-    ``window`` before ``at`` that holds every section asked for."""
+    ``window`` before ``at``, still inside its retention, with exactly the sections asked for.
+    Exactly: the score, reason codes and features copied with it were computed from all of the
+    report's sections, which a narrower consent may not cover."""
     if purpose is not ConsentPurpose.POST_LOAN_MANAGEMENT or candidate is None:
         return False
     if window <= timedelta(0):
         return False
-    return at - candidate.completed_at < window and sections <= candidate.sections
+    return (
+        at - candidate.completed_at < window
+        and at < candidate.purge_after
+        and sections == candidate.sections
+    )

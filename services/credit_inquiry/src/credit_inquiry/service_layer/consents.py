@@ -116,7 +116,7 @@ async def revoke_consent(
     """Revoke a consent effective now and queue ConsentRevoked. The consent row is locked for
     the transaction. NOT_FOUND for an unknown consent; FAILED_PRECONDITION
     ``CONSENT_ALREADY_REVOKED`` when it is already revoked."""
-    now = clock.now()
+    now = clock.now()  # the idempotency key's time only
     async with UnitOfWork(engine) as uow:
 
         async def revoke() -> credit_inquiry_pb2.RevokeConsentResponse:
@@ -124,11 +124,16 @@ async def revoke_consent(
             consent = await repository.get(command.consent_id, for_update=True)
             if consent is None:
                 raise NotFound(CONSENT, str(command.consent_id))
-            consent.revoke(reason=command.reason, at=now, revoked_by=operator, note=command.note)
+            # Read only once the lock is held: an inquiry holding the row (FOR SHARE) through
+            # its bureau call has committed by now, so the revocation is dated after it.
+            revoked_at = clock.now()
+            consent.revoke(
+                reason=command.reason, at=revoked_at, revoked_by=operator, note=command.note
+            )
             await repository.save_revocation(consent)
             _record_events(uow, consent)
             return credit_inquiry_pb2.RevokeConsentResponse(
-                consent=consent_to_proto(consent, now=now)
+                consent=consent_to_proto(consent, now=revoked_at)
             )
 
         response = await run_idempotent_in_transaction(

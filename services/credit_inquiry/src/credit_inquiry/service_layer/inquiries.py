@@ -6,10 +6,11 @@
 2. read the consent ``FOR SHARE`` (with the identity and the reuse candidate, one statement)
    and check it covers borrower, purpose and sections *now*; the lock makes a concurrent
    revocation (``FOR UPDATE``) wait until this transaction ends, so the consent cannot be
-   withdrawn between the check and the record;
-3. answer from a stored report inside the reuse window (post-loan only; no bureau call), or
-   call the bureau **while the transaction is open** (bounded by the adapter's deadline and
-   retries);
+   withdrawn between the check and the record, and a revocation that waited for it is dated
+   after it;
+3. answer from a stored report inside the reuse window with exactly the sections asked for
+   (post-loan only; no bureau call), or call the bureau **while the transaction is open**
+   (bounded by the adapter's deadline and retries);
 4. store the encrypted report and the inquiry, whose insert also takes the borrower's chain
    lock and reads the chain's head; store the idempotent response; append the chain record
    (the lock is held for the idempotency update, the chain insert, the InquiryCompleted outbox
@@ -129,16 +130,35 @@ class InquirySettings:
     reuse_window: timedelta = timedelta(days=30)
     report_retention: timedelta = timedelta(days=365)
 
+    def __post_init__(self) -> None:
+        # A reuse must never reach past a report's retention (a purge-due report is not served).
+        if self.report_retention <= timedelta(0):
+            raise ValueError("POSTLOAN_REPORT_RETENTION_DAYS must be positive")
+        if self.reuse_window >= self.report_retention:
+            raise ValueError(
+                "POSTLOAN_INQUIRY_REUSE_WINDOW_HOURS must be shorter than "
+                "POSTLOAN_REPORT_RETENTION_DAYS (the reuse window is "
+                f"{self.reuse_window}, the report retention {self.report_retention})"
+            )
+
     @classmethod
     def from_env(cls) -> InquirySettings:
-        return cls(
-            reuse_window=timedelta(
-                hours=float(os.environ.get("POSTLOAN_INQUIRY_REUSE_WINDOW_HOURS", "720"))
-            ),
-            report_retention=timedelta(
-                days=float(os.environ.get("POSTLOAN_REPORT_RETENTION_DAYS", "365"))
-            ),
-        )
+        """Exits at start-up on a value that is not a number or a window not shorter than the
+        retention."""
+        try:
+            hours = _env_number("POSTLOAN_INQUIRY_REUSE_WINDOW_HOURS", "720")
+            days = _env_number("POSTLOAN_REPORT_RETENTION_DAYS", "365")
+            return cls(reuse_window=timedelta(hours=hours), report_retention=timedelta(days=days))
+        except ValueError as exc:
+            raise SystemExit(f"credit-inquiry: {exc}") from None
+
+
+def _env_number(name: str, default: str) -> float:
+    text = os.environ.get(name, default)
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"{name} must be a number") from None
 
 
 @dataclass
@@ -163,7 +183,7 @@ async def verify_identity(
     """Match the claimed identity against the bureau under a consent covering
     IDENTITY_VERIFICATION and BASIC_INFO; record the outcome (also when not matched) with the
     personal data encrypted, and its chain record."""
-    now = ctx.clock.now()
+    now = ctx.clock.now()  # before the consent's lock: see request_inquiry
     claimed = command.identity
     async with UnitOfWork(ctx.engine) as uow:
 
@@ -249,6 +269,8 @@ async def request_inquiry(
 ) -> credit_inquiry_pb2.RequestInquiryResponse:
     """Check the consent and record the inquiry in one transaction (see the module docstring);
     emits InquiryCompleted."""
+    # Read before the consent's lock: a revocation committed meanwhile still refuses, as
+    # Consent.covers refuses any recorded revocation whatever this instant.
     now = ctx.clock.now()
     chain = chain_of(command.borrower_id)
     # Appended after the idempotency response is stored, right before the commit (which writes
