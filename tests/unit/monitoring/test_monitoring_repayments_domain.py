@@ -17,7 +17,11 @@ from monitoring.domain.loans import (
     Classification,
     Installment,
     InstallmentState,
+    Loan,
+    LoanTerms,
     PrepaymentRule,
+    register_loan,
+    status_figures,
 )
 from monitoring.domain.repayments import (
     Component,
@@ -29,6 +33,7 @@ from monitoring.domain.repayments import (
     apply_payment,
     delinquency_of,
     replay,
+    with_states,
 )
 from postloan_runtime.lending import RepaymentMethod, build_schedule
 
@@ -276,3 +281,77 @@ def test_a_reversal_equals_never_having_posted_the_payment(raw, drop) -> None:
     for p, o in zip(sorted(kept, key=lambda p: p.order_key), never[1], strict=True):
         allocated = sum(ln.amount_fen for ln in o.lines)
         assert allocated + o.prepaid_principal_fen + o.unapplied_fen == p.amount_fen
+
+
+def _loan_as_of(state: LedgerState, as_of: dt.date, base_schedule_version: int) -> Loan:
+    """A loan holding ``state``'s rows with their states as of ``as_of`` (as posting stores it)."""
+    terms = LoanTerms(
+        "CASH-12M", 1_200_000, "CNY", RATE, 12, RepaymentMethod.EQUAL_INSTALLMENT, DISBURSED,
+        15, 0, Decimal("0.06"),
+    )
+    loan = register_loan(
+        loan_id="L-1", borrower_id="B-1", credit_line_id=None, terms=terms,
+        registered_at=dt.datetime(2024, 1, 15, tzinfo=dt.UTC),
+    )
+    return dataclasses.replace(
+        loan,
+        installments=with_states(state.installments.values(), as_of, grace_days=0),
+        schedule_version=state.schedule_version,
+        base_schedule_version=base_schedule_version,
+        status_as_of=as_of,
+    )
+
+
+def test_installments_paid_before_a_prepayment_still_count_as_paid() -> None:
+    """Installments settled under an earlier schedule version count as paid after a
+    prepayment rebuilt the rest (they are part of the schedule in force, not superseded);
+    those of a schedule a restructuring replaced (before the base version) do not."""
+    # Version 1: the first installment paid, then replaced by a plan (version 2, the base).
+    items = schedule()
+    rows = {(1, 1): dataclasses.replace(items[0], principal_paid_fen=items[0].principal_due_fen,
+                                        interest_paid_fen=items[0].interest_due_fen)}
+    for i in items[1:]:
+        rows[(1, i.sequence)] = dataclasses.replace(i, state=InstallmentState.SUPERSEDED)
+    plan = [dataclasses.replace(i, schedule_version=2) for i in items[1:]]
+    rows.update({(2, i.sequence): i for i in plan})
+    state = LedgerState(rows, 2)
+    for n, i in enumerate(plan[:3]):
+        apply_payment(state, payment(i.total_due_fen, i.due_date, f"P{n}"), context())
+    before = status_figures(_loan_as_of(state, plan[2].due_date, 2))
+    assert (before.paid_installments, before.remaining_installments) == (3, 8)
+    # Installment 5 paid early with 200,000 more: a prepayment, version 3 from installment 6.
+    apply_payment(
+        state, payment(plan[3].total_due_fen + 200_000, dt.date(2024, 5, 1), "P9"), context()
+    )
+    assert state.schedule_version == 3
+    after = status_figures(_loan_as_of(state, dt.date(2024, 5, 1), 2))
+    in_force = len(state.current())
+    assert (after.paid_installments, after.remaining_installments) == (4, in_force)
+    assert in_force < 7  # SHORTEN_TERM: fewer than the 7 installments left before
+
+
+def test_replay_applies_penalty_accrued_on_a_prepayments_version_before_later_payments() -> None:
+    """Penalty the daily cycle accrued on a row of a prepayment's version is owed from when the
+    replay rebuilds that row, so the payments after it pay it first, as they did when posted:
+    reversing an unrelated later payment leaves the loan as posting the others in order."""
+    items = schedule()
+    first = payment(items[0].total_due_fen + 100_000, dt.date(2024, 2, 10), "A1")
+    in_order = state_of(items)
+    apply_payment(in_order, first, context())
+    assert in_order.schedule_version == 2
+    # The daily cycle accrued penalty on (2, 2) while it was overdue.
+    key = (2, 2)
+    in_order.installments[key] = dataclasses.replace(
+        in_order.installments[key], penalty_due_fen=300
+    )
+    second = payment(in_order.installments[key].total_due_fen, dt.date(2024, 4, 1), "A2")
+    second_outcome = apply_payment(in_order, second, context())
+    expected = _fingerprint(in_order, [second_outcome])
+
+    posted = dataclasses.replace(in_order, installments=dict(in_order.installments))
+    apply_payment(posted, payment(1_000, dt.date(2024, 4, 5), "A3"), context())
+    # A3 reversed: replay A1 and A2 over the base schedule.
+    replayed, outcomes = replay(list(posted.installments.values()), 1, [first, second], context())
+    assert replayed.installments[key].penalty_paid_fen == 300
+    assert _fingerprint(replayed, outcomes[1:]) == expected
+    assert delinquency_of(replayed.current(), dt.date(2024, 4, 5), grace_days=0).days_past_due == 0

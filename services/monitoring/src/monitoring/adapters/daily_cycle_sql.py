@@ -2,10 +2,10 @@
 classification thresholds, tolerance, rate cap) so the database applies the same rules as
 ``monitoring.domain.delinquency``.
 
-One statement per batch of loans (a loan-id range within one hash partition) accrues penalty,
-ages every unpaid installment, recomputes each loan's days past due, bucket and classification,
-writes what changed (loans, installments, bucket history, month-end buckets) and returns the
-rows the events are built from. No per-loan round trips.
+Per batch of loans (a loan-id range within one hash partition), one statement locks the
+loans and one more accrues penalty, ages every unpaid installment, recomputes each loan's days
+past due, bucket and classification, writes what changed (loans, installments, bucket history,
+month-end buckets) and returns the rows the events are built from. No per-loan round trips.
 """
 
 from __future__ import annotations
@@ -149,11 +149,35 @@ def _outstanding_principal(alias: str) -> str:
     )
 
 
+def lock_batch_sql() -> TextClause:
+    """Lock the batch's active loans (``:ids``, ``:first``, ``:last``) in id order, in the
+    batch's transaction right before :func:`batch_sql`; returns how many.
+
+    A statement of its own because the batch statement's snapshot predates any wait for a row
+    lock: after waiting for a posting it would write installment states and penalty computed
+    from the unpaid rows over the paid ones. Postings, reversals and ReplaceSchedule lock the
+    loan row before its installments, so a posting has either committed before this lock (the
+    batch statement's new snapshot sees it) or waits for the batch; both take loans before
+    installments, so they cannot deadlock. FOR NO KEY UPDATE conflicts with their FOR UPDATE,
+    not with foreign-key checks."""
+    return text(
+        """
+        SELECT count(*) FROM (
+          SELECT 1 FROM loans l
+          WHERE l.loan_id = ANY(CAST(:ids AS text[])) AND l.loan_id BETWEEN :first AND :last
+            AND l.state = 'ACTIVE'
+          ORDER BY l.loan_id
+          FOR NO KEY UPDATE
+        ) locked
+        """
+    )
+
+
 def batch_sql(policy: DelinquencyPolicy, business_date: dt.date) -> TextClause:
-    """The batch statement. Parameters: ``:d`` (business date), ``:ids`` (the batch's loan ids
-    from :func:`candidate_ids_sql` or :func:`batch_bounds_sql`, ascending), ``:first`` and
-    ``:last`` (the first and last of them), ``:now``, ``:tolerance``, ``:rate_cap``,
-    ``:fpd_days``.
+    """The batch statement, run after :func:`lock_batch_sql`. Parameters: ``:d`` (business
+    date), ``:ids`` (the batch's loan ids from :func:`candidate_ids_sql` or
+    :func:`batch_bounds_sql`, ascending), ``:first`` and ``:last`` (the first and last of
+    them), ``:now``, ``:tolerance``, ``:rate_cap``, ``:fpd_days``.
 
     Returns one row per event-worthy change (kind ``C``) and per installment due in 1 or 3 days
     (kind ``S``)."""
@@ -283,7 +307,7 @@ def batch_sql(policy: DelinquencyPolicy, business_date: dt.date) -> TextClause:
             breach_reported_plan_id =
               CASE WHEN c.breach THEN c.plan_id ELSE l.breach_reported_plan_id END
           FROM changed c
-          -- A floor set or lifted since the batch read the loan leaves it to that change.
+          -- Guards only: the loans are locked (lock_batch_sql) before this statement reads.
           WHERE l.loan_id = c.loan_id AND l.loan_id BETWEEN :first AND :last
             AND l.version = c.version
             AND l.classification_floor IS NOT DISTINCT FROM c.classification_floor

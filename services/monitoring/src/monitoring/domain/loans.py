@@ -294,6 +294,7 @@ def register_loan(
     supplied_schedule: Sequence[ScheduledInstallment] = (),
     rate_cap: Decimal = DEFAULT_RATE_CAP,
     registered_at: dt.datetime,
+    current_bucket: str = CURRENT_BUCKET,
 ) -> Loan:
     """Register a disbursed loan: generate its schedule (or validate the supplied one), refuse
     an annualized cost above ``rate_cap``, and record ``LoanRegistered``.
@@ -331,7 +332,9 @@ def register_loan(
         # The status is computed for the disbursement date: nothing is due yet then.
         status_as_of=terms.disbursement_date,
         days_past_due=0,
-        bucket=CURRENT_BUCKET,
+        # The deployment's bucket set names "current" (its first bucket): a loan registered
+        # under another code would "move" from it at its first posting or cycle.
+        bucket=current_bucket,
         classification=Classification.NORMAL,
         installments=installments,
     )
@@ -377,7 +380,8 @@ class StatusFigures:
 
 def status_figures(loan: Loan) -> StatusFigures:
     """Overdue and outstanding amounts, the next installment and counts, from the schedule in
-    force as of the loan's status date."""
+    force as of the loan's status date. Paid installments are those settled on any schedule
+    version from the base one on (a prepayment's new version holds only what was left)."""
     as_of = loan.status_as_of
     schedule = loan.current_installments
     unpaid = [i for i in schedule if not i.is_settled]
@@ -398,12 +402,20 @@ def status_figures(loan: Loan) -> StatusFigures:
         penalty_fen=sum(penalty_left(i) for i in unpaid),
     )
     next_unpaid = unpaid[0] if unpaid else None
+    # A prepayment keeps the installments settled so far in their version and rebuilds the rest
+    # as a new one: those count as paid too. Versions before the base belong to a schedule a
+    # restructuring replaced (the plan's installments are counted from its own first one).
+    paid = sum(
+        1 for i in loan.installments
+        if i.is_settled and loan.base_schedule_version <= i.schedule_version
+        <= loan.schedule_version
+    )
     return StatusFigures(
         overdue=overdue,
         outstanding=outstanding,
         next_due_date=next_unpaid.due_date if next_unpaid else None,
         next_installment_fen=next_unpaid.outstanding_fen if next_unpaid else 0,
         regular_installment_fen=future[0].total_due_fen if future else 0,
-        paid_installments=len(schedule) - len(unpaid),
+        paid_installments=paid,
         remaining_installments=len(unpaid),
     )

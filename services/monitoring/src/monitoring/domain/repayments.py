@@ -156,11 +156,27 @@ class PaymentOutcome:
 
 @dataclass
 class LedgerState:
-    """A loan's installments (every schedule version) and the schedule version in force."""
+    """A loan's installments (every schedule version) and the schedule version in force.
+    ``carried_penalty``: during a replay, the (penalty due, penalty waived) in fen of rows of
+    dropped prepayment versions, put back on the row of the same key when the fold rebuilds it."""
 
     installments: dict[tuple[int, int], Installment]
     schedule_version: int
     paid_off_date: dt.date | None = None
+    carried_penalty: dict[tuple[int, int], tuple[int, int]] = dataclasses.field(
+        default_factory=dict
+    )
+
+    def put_new(self, item: Installment) -> tuple[int, int]:
+        """Add a row of a prepayment's new version, with the penalty carried to its key."""
+        key = (item.schedule_version, item.sequence)
+        carried = self.carried_penalty.get(key)
+        if carried is not None:
+            item = dataclasses.replace(
+                item, penalty_due_fen=carried[0], penalty_waived_fen=carried[1]
+            )
+        self.installments[key] = item
+        return key
 
     def current(self) -> list[Installment]:
         return sorted(
@@ -327,14 +343,13 @@ def apply_payment(
         if allocator.left >= outstanding:
             # Paid off early: the remaining principal is settled without further interest.
             for i in future:
-                key = (version + 1, i.sequence)
-                state.installments[key] = dataclasses.replace(
+                key = state.put_new(dataclasses.replace(
                     i,
                     schedule_version=version + 1,
                     interest_due_fen=0,
                     penalty_due_fen=0,
                     state=InstallmentState.PENDING,
-                )
+                ))
                 allocator.put(key, Component.PRINCIPAL)
             # The principal settled early is reported as prepaid principal, not as lines.
             prepaid = outstanding
@@ -343,7 +358,7 @@ def apply_payment(
             prepaid = allocator.left
             rebuilt = _rebuilt(state, future, outstanding - prepaid, period_start, context)
             for i in rebuilt:
-                state.installments[(i.schedule_version, i.sequence)] = i
+                state.put_new(i)
             allocator.left = 0
     unapplied = allocator.left
     if state.paid_off and state.paid_off_date is None:
@@ -387,22 +402,22 @@ def replay(
     waterfall: Waterfall = DEFAULT_WATERFALL,
 ) -> tuple[LedgerState, list[PaymentOutcome]]:
     """Re-run the fold over the base schedule with ``payments`` in (paid_at, external id)
-    order. Penalty accrued on dropped derived versions is carried to the rebuilt row of the
-    same version and sequence when there is one."""
-    previous = {(i.schedule_version, i.sequence): i for i in installments}
-    state = reset_for_replay(previous.values(), base_schedule_version)
+    order. Penalty accrued (and waived) on dropped derived versions is carried to the row of
+    the same version and sequence when the fold rebuilds it, so the payments after that see
+    it, as they did when posted in order."""
+    items = list(installments)
+    state = reset_for_replay(items, base_schedule_version)
+    state.carried_penalty = {
+        (i.schedule_version, i.sequence): (i.penalty_due_fen, i.penalty_waived_fen)
+        for i in items
+        if i.schedule_version > base_schedule_version
+        and (i.penalty_due_fen or i.penalty_waived_fen)
+    }
     outcomes = [
         apply_payment(state, p, context, waterfall)
         for p in sorted(payments, key=lambda p: p.order_key)
     ]
-    for key, item in state.installments.items():
-        old = previous.get(key)
-        if key[0] > base_schedule_version and old is not None and old.penalty_due_fen:
-            state.installments[key] = dataclasses.replace(
-                item,
-                penalty_due_fen=max(item.penalty_due_fen, old.penalty_due_fen),
-                penalty_waived_fen=old.penalty_waived_fen,
-            )
+    state.carried_penalty = {}
     return state, outcomes
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from decimal import Decimal
 
@@ -22,6 +23,7 @@ from monitoring.entrypoints.portfolio import PortfolioAnalyticsServicer
 from monitoring.entrypoints.repayments import RepaymentServicer
 from monitoring.entrypoints.restructuring_events import restructuring_consumer_worker
 from monitoring.service_layer.loans import LoanPolicy
+from monitoring.service_layer.repayments import RepaymentPolicy
 from postloan.monitoring.v1 import monitoring_pb2, monitoring_pb2_grpc
 from postloan_runtime.app import RunningService, ServiceApp
 from postloan_runtime.clock import Clock
@@ -52,15 +54,27 @@ def build_app(*, policy: LoanPolicy | None = None, clock: Clock | None = None) -
 
     def register(server: grpc.aio.Server, running: RunningService) -> None:
         loan_policy = policy or loan_policy_from_env()
-        loan_servicer = MonitoringLoanServicer(running, clock=clock, policy=loan_policy)
         cycle_policy = daily_cycle_policy_from_env(loan_policy.rate_cap)
+        loan_policy = dataclasses.replace(
+            loan_policy, current_bucket=cycle_policy.delinquency.buckets.current
+        )
+        # Postings, reversals and ReplaceSchedule age loans by the cycle's rules (tolerance,
+        # bucket set, rate cap), or the cycle would move every loan they touched.
+        repayment_policy = RepaymentPolicy(
+            delinquency=cycle_policy.delinquency, early_warning=cycle_policy.early_warning
+        )
+        loan_servicer = MonitoringLoanServicer(
+            running, clock=clock, policy=loan_policy, repayment_policy=repayment_policy
+        )
         add_servicers(
             server,
             monitoring_pb2,
             monitoring_pb2_grpc,
             {
                 "LoanService": loan_servicer,
-                "RepaymentService": RepaymentServicer(running, clock=clock),
+                "RepaymentService": RepaymentServicer(
+                    running, clock=clock, policy=repayment_policy
+                ),
                 "DailyCycleService": DailyCycleServicer(
                     running, clock=clock, policy=cycle_policy,
                 ),

@@ -22,6 +22,7 @@ from monitoring.adapters.repository import LoanFilter
 from monitoring.domain.loans import LoanState, LoanTerms, PrepaymentRule, RepaymentMethod
 from monitoring.service_layer import loans as use_cases
 from monitoring.service_layer.loans import LoanPolicy, RegisterLoanCommand
+from monitoring.service_layer.repayments import RepaymentPolicy
 from postloan.monitoring.v1 import monitoring_pb2, monitoring_pb2_grpc, resources_pb2
 from postloan_runtime import proto_validation
 from postloan_runtime.app import RunningService
@@ -201,10 +202,13 @@ class LoanServicer(monitoring_pb2_grpc.LoanServiceServicer):
         *,
         clock: Clock | None = None,
         policy: LoanPolicy | None = None,
+        repayment_policy: RepaymentPolicy | None = None,
     ) -> None:
         self._running = running
         self._clock = clock or SystemClock()
         self._policy = policy or LoanPolicy()
+        # ReplaceSchedule ages the loan as postings do.
+        self._repayment_policy = repayment_policy or RepaymentPolicy()
 
     async def RegisterLoan(  # noqa: N802 - gRPC method name
         self, request: monitoring_pb2.RegisterLoanRequest, context: grpc.aio.ServicerContext
@@ -340,5 +344,5 @@ class LoanServicer(monitoring_pb2_grpc.LoanServiceServicer):
         command = replace_schedule_command(request)
         return await replace_schedule(
             self._running.engine, command, request, clock=self._clock,
-            rate_cap=self._policy.rate_cap,
+            rate_cap=self._policy.rate_cap, policy=self._repayment_policy,
         )

@@ -9,7 +9,8 @@ Shape of a run:
 3. The loans the date can change (``daily_cycle_sql.candidate_ids_sql``: an installment
    falling due or noticed, arrears, a status that is not plainly current; every loan on a month
    end, for the month-end snapshot, or when the policy says so) are taken in id order after the
-   run's cursor, in batches of up to ``batch_size``: ONE set-based statement accrues penalty,
+   run's cursor, in batches of up to ``batch_size``: the batch's loans are locked in id order
+   (one statement; postings lock the loan too), then ONE set-based statement accrues penalty,
    ages installments, recomputes days past due, bucket and classification, writes loans,
    installments, bucket history and month-end buckets, and returns what changed; the events
    (built in Python for the whole batch), the alerts and the run's new cursor are written in
@@ -282,10 +283,14 @@ async def _run_batch(
         # array and scans far more than the batch (7x slower over 24 batches of 100k loans).
         # Planning it for each batch's values costs milliseconds.
         await conn.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+        batch = {"ids": ids, "first": ids[0], "last": ids[-1]}
+        # The loans first, in a statement of their own: the batch statement's snapshot then
+        # holds every posting on them that committed, and none commits until this batch does.
+        await conn.execute(sql.lock_batch_sql(), batch)
         delinquency = policy.delinquency
         rows = (await conn.execute(
             sql.batch_sql(delinquency, day),
-            {"ids": ids, "first": ids[0], "last": ids[-1], "d": day, "now": now,
+            {**batch, "d": day, "now": now,
              "tolerance": delinquency.tolerance_fen, "rate_cap": delinquency.rate_cap,
              "fpd_days": policy.early_warning.first_payment_default_days},
         )).mappings().all()

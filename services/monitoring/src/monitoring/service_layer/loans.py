@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from monitoring.adapters import protobuf
 from monitoring.adapters.repository import LoanFilter, LoanRepository
 from monitoring.domain.loans import (
+    CURRENT_BUCKET,
     DEFAULT_RATE_CAP,
     Installment,
     InstallmentState,
@@ -53,6 +54,7 @@ class LoanPolicy:
     """Deployment settings of loan registration."""
 
     rate_cap: Decimal = DEFAULT_RATE_CAP
+    current_bucket: str = CURRENT_BUCKET  # the first bucket of the deployment's bucket set
 
 
 def _register_response(loan: Loan) -> monitoring_pb2.RegisterLoanResponse:
@@ -93,6 +95,7 @@ async def register(
                 supplied_schedule=command.supplied_schedule,
                 rate_cap=policy.rate_cap,
                 registered_at=clock.now(),
+                current_bucket=policy.current_bucket,
             )
             if command.credit_line_id:
                 await check_loan_drawdown(

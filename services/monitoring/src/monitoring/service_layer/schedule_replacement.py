@@ -92,14 +92,14 @@ async def replace_schedule(
     *,
     clock: Clock,
     rate_cap: Decimal = DEFAULT_RATE_CAP,
-    policy: RepaymentPolicy | None = None,
+    policy: RepaymentPolicy,
 ) -> monitoring_pb2.ReplaceScheduleResponse:
     """Supersede every unsettled installment of the schedule in force, add the plan's as a new
     schedule version (the new base that repayments are replayed over), waive the penalty the
     new installments do not carry, and record ScheduleReplaced (plus LoanCured or
-    DelinquencyChanged when the bucket moves)."""
+    DelinquencyChanged when the bucket moves). ``policy`` is the deployment's (no default: a
+    default tolerance and bucket set would disagree with the daily cycle's)."""
     fingerprint = content_fingerprint(request)
-    policy = policy or RepaymentPolicy()
     async with UnitOfWork(engine) as uow:
         conn = uow.connection
 
