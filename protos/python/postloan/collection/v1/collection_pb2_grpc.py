@@ -1200,8 +1200,11 @@ class ContactServiceServicer:
     def RecordContactAttempt(self, request, context):
         """Records an attempt in the append-only contact log, using a clearance. Emits
         ContactAttempted.
-        FAILED_PRECONDITION reasons: CLEARANCE_REFUSED (the check refused), CLEARANCE_EXPIRED,
-        CLEARANCE_ALREADY_USED, CLEARANCE_MISMATCH (channel, party or contact point differ).
+        FAILED_PRECONDITION reasons: CLEARANCE_REFUSED (the check refused), CLEARANCE_EXPIRED
+        (released, or expired when the attempt started), CLEARANCE_ALREADY_USED,
+        CLEARANCE_MISMATCH (channel, party or contact point differ, or the attempt started more
+        than 5 minutes before the check's planned time). INVALID_ARGUMENT on `connected` for a
+        conversation outcome on a call that did not connect.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -73,7 +73,7 @@ class JurisdictionRules:
 
 def range_problems(rules: JurisdictionRules) -> list[tuple[str, str]]:
     """Field-level problems (field name, rule broken): minutes out of range, negative or absurd
-    caps, no call channel. Each is an INVALID_ARGUMENT field violation."""
+    caps, call channels without agent calls. Each is an INVALID_ARGUMENT field violation."""
     problems: list[tuple[str, str]] = []
     for name in ("quiet_hours_start_minute", "quiet_hours_end_minute"):
         value = getattr(rules, name)
@@ -94,6 +94,10 @@ def range_problems(rules: JurisdictionRules) -> list[tuple[str, str]]:
         problems.append(("conversation_cool_off_days", "must not be negative (0 means none)"))
     elif rules.conversation_cool_off_days > MAX_COOL_OFF_DAYS:
         problems.append(("conversation_cool_off_days", f"must be at most {MAX_COOL_OFF_DAYS}"))
+    # The call caps and the cool-off count only the channels listed here: without agent calls
+    # a profile would lift every cap from them. IVR stays the jurisdiction's choice.
+    if Channel.AGENT_CALL not in rules.call_channels:
+        problems.append(("call_channels", "must include AGENT_CALL"))
     return problems
 
 

@@ -160,7 +160,7 @@ class CollectionEventHandlers:
         await promise_use_cases.on_repayment(
             change, repayment_id=event.repayment_id, loan_id=event.loan_id,
             borrower_id=event.borrower_id, amount_fen=event.amount.minor_units,
-            value_date=date_from_proto(event.value_date),
+            value_date=date_from_proto(event.value_date), zone=self._clock.zone,
         )
         await change.flush()
 
@@ -175,7 +175,7 @@ class CollectionEventHandlers:
         await promise_use_cases.on_repayment(
             change, repayment_id=event.repayment_id, loan_id=event.loan_id,
             borrower_id=event.borrower_id, amount_fen=event.amount.minor_units,
-            value_date=date_from_proto(event.value_date), reversed_=True,
+            value_date=date_from_proto(event.value_date), zone=self._clock.zone, reversed_=True,
         )
         await change.flush()
 

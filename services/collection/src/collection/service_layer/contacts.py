@@ -60,10 +60,16 @@ RECORD_METHOD: Final = "/postloan.collection.v1.ContactService/RecordContactAtte
 DISPATCH_METHOD: Final = "/postloan.collection.v1.ContactService/DispatchMessage"
 POINT_CONTEXT: Final = "collection.contact_point"
 DEFAULT_CLEARANCE_TTL: Final = dt.timedelta(minutes=10)
+# An attempt may start this long before its check's planned time: the caller's clock stamps
+# started_at (the servicer's clock skew, 5 minutes; clients stamp a call a few minutes early).
+# Kept small: the gate judged quiet hours and the day's caps at planned_at.
+ATTEMPT_START_SKEW: Final = dt.timedelta(minutes=5)
 # Outcomes that are a conversation with the debtor (start the cool-off).
 CONVERSATION_OUTCOMES: Final = frozenset(
     {"RIGHT_PARTY_CONTACT", "PROMISE_TO_PAY", "REFUSED_TO_PAY"}
 )
+# Outcomes in which someone was spoken to: on a call, only possible if it connected.
+SPOKEN_OUTCOMES: Final = CONVERSATION_OUTCOMES | {"THIRD_PARTY_CONTACT"}
 # Channels on which a contact can "connect" (a call).
 CALL_CHANNELS: Final = frozenset({Channel.IVR, Channel.AGENT_CALL})
 # Channels without a person at our end: checks and attempts name no agent.
@@ -240,7 +246,11 @@ async def check(
 # --- the contact log ---------------------------------------------------------------------------
 
 
-def _clearance_problem(check_row: Row, now: dt.datetime) -> FailedPrecondition | None:
+def _clearance_problem(check_row: Row, started_at: dt.datetime) -> FailedPrecondition | None:
+    """Why the check cannot cover an attempt that started at ``started_at``. The attempt must
+    start within the clearance, from its planned time (less the skew) to its expiry: the gate
+    judged that time, and the caps count the attempt at started_at. Expiry is judged on the
+    start (a call may outlast the clearance), not on when the attempt is logged."""
     meta = {"check_id": str(check_row["check_id"])}
     if check_row["decision"] != "ALLOWED":
         return FailedPrecondition(
@@ -250,9 +260,34 @@ def _clearance_problem(check_row: Row, now: dt.datetime) -> FailedPrecondition |
         return FailedPrecondition(
             ContactReasons.CLEARANCE_ALREADY_USED, "the clearance was already used", meta
         )
-    if check_row["released_at"] is not None or check_row["clearance_expires_at"] <= now:
+    if check_row["released_at"] is not None or check_row["clearance_expires_at"] <= started_at:
         return FailedPrecondition(
-            ContactReasons.CLEARANCE_EXPIRED, "the clearance has expired", meta
+            ContactReasons.CLEARANCE_EXPIRED,
+            "the clearance was released or had expired when the attempt started", meta,
+        )
+    if started_at < check_row["planned_at"] - ATTEMPT_START_SKEW:
+        return FailedPrecondition(
+            ContactReasons.CLEARANCE_MISMATCH,
+            "the attempt started before the time the check cleared",
+            {**meta, "field": "started_at",
+             "planned_at": check_row["planned_at"].isoformat(timespec="seconds")},
+        )
+    return None
+
+
+def _connection_problem(check_row: Row, outcome: str, connected: bool) -> InvalidArgument | None:
+    """A conversation on a call that did not connect: the request contradicts itself (the
+    channel is the check's, hence judged here and not in the servicer)."""
+    if (
+        Channel(check_row["channel"]) in CALL_CHANNELS
+        and outcome in SPOKEN_OUTCOMES
+        and not connected
+    ):
+        # Logged as unanswered, a conversation would escape the connected cap and the cool-off.
+        return InvalidArgument(
+            [FieldViolation("connected", "must be true when the outcome is a conversation on"
+                            " a call")],
+            message="a conversation on a call must have connected",
         )
     return None
 
@@ -330,8 +365,10 @@ async def record_attempt(
             check_row = await repo.check(command.check_id, lock=True)
             if check_row is None:
                 raise NotFound("contact_check", str(command.check_id))
-            problem = _clearance_problem(check_row, now) or _outcome_problem(
-                check_row, command.outcome, command.connected
+            problem = (
+                _connection_problem(check_row, command.outcome, command.connected)
+                or _clearance_problem(check_row, command.started_at)
+                or _outcome_problem(check_row, command.outcome, command.connected)
             )
             if problem is not None:
                 raise problem

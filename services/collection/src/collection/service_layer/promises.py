@@ -190,10 +190,12 @@ async def _resolve(change: Change, promise: Any, state: PromiseState, paid_fen: 
 
 async def on_repayment(
     change: Change, *, repayment_id: str, loan_id: str, borrower_id: str, amount_fen: int,
-    value_date: dt.date, reversed_: bool = False,
+    value_date: dt.date, zone: dt.tzinfo, reversed_: bool = False,
 ) -> None:
     """Count a repayment (or its reversal) as recovered on the loan's case and toward the open
-    promise covering the loan; a promise reaching its threshold by its deadline is kept."""
+    promise covering the loan; a promise reaching its threshold by its deadline is kept. Only
+    a repayment with a value date on or after the business date (in ``zone``) the promise was
+    made counts toward it (a reversal carries the reversed repayment's value date)."""
     conn = change.conn
     await repo.lock_borrower(conn, borrower_id)
     case_row = await repo.live_case_of_loan(conn, loan_id) or await repo.latest_case_of_loan(
@@ -235,6 +237,9 @@ async def on_repayment(
         )
     ).first()
     if promise is None:
+        return
+    if value_date < promise.made_at.astimezone(zone).date():
+        # Paid before the promise was made (reported late): not the promise being kept.
         return
     deadline = promise.promised_date + dt.timedelta(days=promise.grace_days)
     if value_date > deadline and not reversed_:

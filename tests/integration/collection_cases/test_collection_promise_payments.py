@@ -1,0 +1,81 @@
+"""Which repayments count toward a promise to pay: those with a value date on or after the
+business date the promise was made (a payment dated earlier, reported late, is not the promise
+being kept; its reversal does not lower what was paid toward it). Recoveries count them all.
+Through the real server and the event handlers, as the consumer runs them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from cases_harness import Harness, cny, day, request_id
+
+from collection.entrypoints.events import CollectionEventHandlers
+from postloan.collection.v1 import collection_pb2 as c
+from postloan.collection.v1 import resources_pb2 as r
+from postloan.common.v1 import events_pb2, money_pb2
+from postloan.monitoring.v1 import events_pb2 as mon
+from postloan.monitoring.v1 import resources_pb2 as mres
+
+pytestmark = pytest.mark.integration
+
+D0 = dt.date(2025, 6, 2)  # the harness's business date (10:00 in Shanghai)
+
+
+def envelope() -> events_pb2.EventEnvelope:
+    return events_pb2.EventEnvelope(event_id=str(uuid.uuid4()))
+
+
+async def test_payments_dated_before_the_promise_do_not_count_toward_it(
+    harness: Harness,
+) -> None:
+    h = harness
+    handlers = CollectionEventHandlers(h.clock)
+    async with h.engine.begin() as conn:
+        await handlers.delinquency_changed(conn, envelope(), mon.DelinquencyChanged(
+            loan_id="PP-L", borrower_id="PP-B", business_date=day(D0), from_bucket="M0",
+            to_bucket="M1", days_past_due=5,
+            overdue=mres.ComponentAmounts(total=cny(10_000)), outstanding_principal=cny(90_000),
+        ))
+    [case] = (await h.cases.ListCases(c.ListCasesRequest(page_size=10),
+                                      metadata=h.metadata)).cases
+    promise = (await h.promises.RecordPromiseToPay(
+        c.RecordPromiseToPayRequest(
+            request_id=request_id(), case_id=case.case_id, amount=cny(10_000),
+            promised_date=day(D0 + dt.timedelta(days=3)), grace_days=2,
+            threshold_percentage=money_pb2.DecimalValue(value="0.9000")),
+        metadata=h.metadata)).promise
+
+    async def post(repayment_id: str, fen: int, value_date: dt.date, *,
+                   reversed_: bool = False) -> r.PromiseToPay:
+        async with h.engine.begin() as conn:
+            if reversed_:
+                await handlers.repayment_reversed(conn, envelope(), mon.RepaymentReversed(
+                    repayment_id=repayment_id, loan_id="PP-L", borrower_id="PP-B",
+                    amount=cny(fen), value_date=day(value_date), bucket="M1", days_past_due=5,
+                    overdue_amount=cny(10_000)))
+            else:
+                await handlers.repayment_posted(conn, envelope(), mon.RepaymentPosted(
+                    repayment_id=repayment_id, loan_id="PP-L", borrower_id="PP-B",
+                    amount=cny(fen), value_date=day(value_date), bucket="M1", days_past_due=5,
+                    overdue_amount=cny(1_000)))
+        return (await h.promises.GetPromiseToPay(
+            c.GetPromiseToPayRequest(promise_id=promise.promise_id), metadata=h.metadata
+        )).promise
+
+    # Paid the day before the promise, reported after it: not the promise being kept.
+    early = await post("PP-R1", 9_000, D0 - dt.timedelta(days=1))
+    assert (early.state, early.paid_amount.minor_units) == (r.PROMISE_STATE_OPEN, 0)
+    assert (await post("PP-R2", 5_000, D0 + dt.timedelta(days=1))).paid_amount.minor_units == 5_000
+    # Reversing the early payment takes nothing from what was paid toward the promise.
+    after_reversal = await post("PP-R1", 9_000, D0 - dt.timedelta(days=1), reversed_=True)
+    assert (after_reversal.state, after_reversal.paid_amount.minor_units) == (
+        r.PROMISE_STATE_OPEN, 5_000
+    )
+    kept = await post("PP-R3", 4_000, D0)  # the promise's own day counts
+    assert (kept.state, kept.paid_amount.minor_units) == (r.PROMISE_STATE_KEPT, 9_000)
+    # The case's recoveries count every payment, early or not.
+    recovered = (await h.cases.GetCase(c.GetCaseRequest(case_id=case.case_id),
+                                       metadata=h.metadata)).collection_case
+    assert recovered.recovered_amount.minor_units == 9_000 - 9_000 + 5_000 + 4_000
