@@ -53,6 +53,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
+from postloan_runtime.db import single_statement_reads
 from postloan_runtime.direct_sql import DirectStatement
 from postloan_runtime.errors import (
     AlreadyExists,
@@ -241,6 +242,24 @@ def _replay(
             "an earlier call with this request_id did not record an outcome; use a new request_id",
         )
     return response_type.FromString(row["response"])
+
+
+async def stored_outcome(
+    engine: AsyncEngine, *, request_id: str, method: str, request: Message,
+    response_type: type[ResponseT],
+) -> ResponseT | None:
+    """The outcome already committed for ``request_id``, read without claiming the key: the
+    response, or the stored refusal raised again (another method or payload under the id is
+    REQUEST_ID_REUSED); None when there is none yet. For a use case whose work before its
+    transaction (a peer's read, an assessment) failed: a retry still gets the first answer."""
+    if not request_id:
+        return None
+    async with single_statement_reads(engine) as conn:
+        row = (await conn.execute(_READ_KEY, {"request_id": request_id})).mappings().first()
+    if row is None or (row["response"] is None and row["error"] is None):
+        return None
+    return _replay(row, method=method, fingerprint=request_fingerprint(method, request),
+                   response_type=response_type)
 
 
 async def _record_response(db: Executor, request_id: str, response: Message) -> None:

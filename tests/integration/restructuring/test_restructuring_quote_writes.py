@@ -142,6 +142,7 @@ async def quote(ctx: Context, plan_id: str) -> rpc.QuotePlanResponse:
     return await quote_plan(
         ctx, QuoteCommand(request_id, plan_id, None),
         rpc.QuotePlanRequest(request_id=request_id, plan_id=plan_id),
+        Caller("maker", ("collector",)),
     )
 
 

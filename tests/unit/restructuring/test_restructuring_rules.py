@@ -238,24 +238,24 @@ def test_rate_reduction_prices_at_the_new_rate():
 
 
 @pytest.mark.parametrize(
-    ("waived", "pct", "dpd", "earlier", "rate_reduced", "expected"),
+    ("waived", "outstanding", "dpd", "earlier", "rate_reduced", "expected"),
     [
-        (0, "0", 10, 0, False, AuthorityLevel.AUTO),
-        (0, "0", 31, 0, False, AuthorityLevel.TEAM_LEAD),  # DPD above the AUTO band
-        (0, "0", 10, 0, True, AuthorityLevel.TEAM_LEAD),  # rate reductions never AUTO
-        (500_000, "0.10", 90, 0, False, AuthorityLevel.TEAM_LEAD),  # at the team-lead limits
-        (500_001, "0.05", 10, 0, False, AuthorityLevel.RISK_MANAGER),  # amount
-        (1_000, "0.1001", 10, 0, False, AuthorityLevel.RISK_MANAGER),  # percentage
-        (0, "0", 10, 1, False, AuthorityLevel.RISK_MANAGER),  # an earlier restructuring
-        (5_000_001, "0.2", 10, 0, False, AuthorityLevel.COMMITTEE),
-        (1_000, "0.31", 10, 0, False, AuthorityLevel.COMMITTEE),
-        (0, "0", 181, 0, False, AuthorityLevel.COMMITTEE),
-        (0, "0", 10, 2, False, AuthorityLevel.COMMITTEE),
+        (0, 1_000_000, 10, 0, False, AuthorityLevel.AUTO),
+        (0, 1_000_000, 31, 0, False, AuthorityLevel.TEAM_LEAD),  # DPD above the AUTO band
+        (0, 1_000_000, 10, 0, True, AuthorityLevel.TEAM_LEAD),  # rate reductions never AUTO
+        (500_000, 5_000_000, 90, 0, False, AuthorityLevel.TEAM_LEAD),  # at the limits (10%)
+        (500_001, 10_000_002, 10, 0, False, AuthorityLevel.RISK_MANAGER),  # amount
+        (1_001, 10_000, 10, 0, False, AuthorityLevel.RISK_MANAGER),  # percentage (10.01%)
+        (0, 1_000_000, 10, 1, False, AuthorityLevel.RISK_MANAGER),  # an earlier restructuring
+        (5_000_001, 25_000_005, 10, 0, False, AuthorityLevel.COMMITTEE),
+        (31_000, 100_000, 10, 0, False, AuthorityLevel.COMMITTEE),  # 31%
+        (0, 1_000_000, 181, 0, False, AuthorityLevel.COMMITTEE),
+        (0, 1_000_000, 10, 2, False, AuthorityLevel.COMMITTEE),
     ],
 )
-def test_authority_matrix(waived, pct, dpd, earlier, rate_reduced, expected):
+def test_authority_matrix(waived, outstanding, dpd, earlier, rate_reduced, expected):
     assert required_authority(
-        waived_fen=waived, waived_percentage=Decimal(pct), days_past_due=dpd,
+        waived_fen=waived, outstanding_fen=outstanding, days_past_due=dpd,
         earlier_restructurings=earlier, rate_reduced=rate_reduced,
     ) is expected
 
@@ -362,7 +362,9 @@ def test_observation_needs_both_time_and_consecutive_on_time_periods():
                  dt.date(2024, 6, 30))]
     paid = [(dt.date(2024, 3, 31), 10_000), (dt.date(2024, 5, 2), 10_000),  # April late
             (dt.date(2024, 5, 31), 10_000), (dt.date(2024, 6, 30), 10_000)]
-    assert consecutive_on_time_periods(schedule, paid, dt.date(2024, 4, 30)) == 0
+    # April is unpaid on its due date but not late before the day is over; late the next day.
+    assert consecutive_on_time_periods(schedule, paid, dt.date(2024, 4, 30)) == 1
+    assert consecutive_on_time_periods(schedule, paid, dt.date(2024, 5, 1)) == 0
     assert consecutive_on_time_periods(schedule, paid, dt.date(2024, 5, 31)) == 1
     assert consecutive_on_time_periods(schedule, paid, dt.date(2024, 6, 30)) == 2
     assert consecutive_on_time_periods(schedule, paid, dt.date(2024, 5, 3), grace_days=3) == 2

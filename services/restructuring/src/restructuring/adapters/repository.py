@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import DateTime, and_, func, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -19,6 +19,7 @@ from postloan_runtime.direct_sql import DirectStatement
 from postloan_runtime.errors import Aborted, FailedPrecondition
 from restructuring.adapters import codec
 from restructuring.adapters.tables import (
+    OPEN_OFFERS_SQL,
     agreements,
     observation_periods,
     plan_repayments,
@@ -163,16 +164,31 @@ class PlanRepository:
         )
         return [r.plan_id for r in rows]
 
-    async def offers_to_expire(self, now: dt.datetime, limit: int) -> list[Plan]:
-        """Plans not yet signed, oldest first (the caller checks their deadlines)."""
+    async def offers_to_expire(
+        self, now: dt.datetime, limit: int, unquoted_request_max_age: dt.timedelta
+    ) -> list[Plan]:
+        """Plans not yet signed whose deadline has passed, oldest first: only those, so plans
+        still running, however many, never hold back the ones due (Plan.expiry_reason in SQL;
+        the caller checks again under lock)."""
+        document = plans.c.document
+        quote_expires = document["quote"]["expires_at"].astext.cast(DateTime(timezone=True))
+        sign_by = document["agreement"]["sign_by"].astext.cast(DateTime(timezone=True))
+        state = plans.c.state
         rows = await self._conn.execute(
             select(plans.c.version, plans.c.document)
-            .where(plans.c.state.in_([PlanState.PENDING_APPROVAL.value,
-                                      PlanState.APPROVED.value]))
-            .order_by(plans.c.requested_at)
+            # The partial index's predicate as literal SQL (not bound values), so the planner
+            # can use the index in a generic plan too.
+            .where(text(OPEN_OFFERS_SQL))
+            .where(or_(
+                quote_expires <= now,
+                and_(state == PlanState.APPROVED.value, sign_by <= now),
+                and_(state == PlanState.REQUESTED.value, document["quote"].astext.is_(None),
+                     plans.c.requested_at <= now - unquoted_request_max_age),
+            ))
+            .order_by(plans.c.requested_at, plans.c.plan_id)
             .limit(limit)
         )
-        return [p for p in (_plan_from_row(r) for r in rows) if p.expiry_reason(now)]
+        return [_plan_from_row(r) for r in rows]
 
 
 class AgreementRepository:

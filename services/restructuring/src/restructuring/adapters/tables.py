@@ -28,6 +28,8 @@ metadata = new_metadata()
 
 # Plan states in which the loan's plan has not ended: at most one such plan per loan.
 IN_PROGRESS_SQL = "state IN ('REQUESTED', 'PENDING_APPROVAL', 'APPROVED', 'ACTIVATING', 'ACTIVE')"
+# Plans not yet signed: the only ones the offer-expiry worker looks at.
+OPEN_OFFERS_SQL = "state IN ('REQUESTED', 'PENDING_APPROVAL', 'APPROVED')"
 
 plans = Table(
     "plans",
@@ -51,6 +53,10 @@ plans = Table(
     Index(
         "uq_plans_loan_in_progress", "loan_id", unique=True,
         postgresql_where=text(IN_PROGRESS_SQL),
+    ),
+    Index(
+        "ix_plans_open_offers_requested_at", "requested_at", "plan_id",
+        postgresql_where=text(OPEN_OFFERS_SQL),
     ),
 )
 

@@ -51,7 +51,8 @@ def consecutive_on_time_periods(
     grace_days: int = 0,
 ) -> int:
     """How many of the latest plan installments due by ``as_of`` (plus grace) were paid on time,
-    counted back from the latest one until one was late. An installment is on time when the
+    counted back from the latest one until one was late (one due on ``as_of`` itself and not
+    yet paid is not judged before the day is over). An installment is on time when the
     repayments valued on or before its due date + ``grace_days`` cover every plan amount due
     through it (payments apply to the oldest amount first)."""
     paid = sorted(repayments)
@@ -63,7 +64,10 @@ def consecutive_on_time_periods(
         if deadline > as_of:
             break
         paid_by_deadline = sum(amount for on, amount in paid if on <= deadline)
-        on_time.append(paid_by_deadline >= cumulative_due)
+        ok = paid_by_deadline >= cumulative_due
+        if not ok and deadline == as_of:
+            break  # due today and the day is not over: not late yet
+        on_time.append(ok)
     count = 0
     for ok in reversed(on_time):
         if not ok:

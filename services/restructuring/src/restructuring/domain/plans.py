@@ -32,6 +32,10 @@ class PlanState(StrEnum):
     COMPLETED = "COMPLETED"
 
 
+# PlanExpired reason of a request left unquoted too long (beside QUOTE_EXPIRED and
+# SIGNATURE_DEADLINE_PASSED).
+REQUEST_NOT_QUOTED = "REQUEST_NOT_QUOTED"
+
 # States in which a loan's plan has not ended (a second plan is refused).
 IN_PROGRESS_STATES = frozenset(
     {
@@ -74,6 +78,9 @@ class Quote:
     required_authority: AuthorityLevel
     quoted_at: dt.datetime
     expires_at: dt.datetime
+    # Who asked for the quote: it may carry new terms, so its author is a maker too ("" on
+    # quotes stored before it was recorded).
+    quoted_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -150,6 +157,21 @@ class Plan:
 
     # --- approval (maker-checker) -----------------------------------------------------------
 
+    def _check_not_maker(self, subject: str) -> None:
+        """Maker-checker: neither the requester nor the author of the current quote decides."""
+        if subject == self.requested_by:
+            raise FailedPrecondition(
+                Reasons.APPROVER_IS_REQUESTER,
+                "the approver cannot be the requester (maker-checker)",
+                {"maker": "requested_by"},
+            )
+        if self.quote is not None and self.quote.quoted_by == subject:
+            raise FailedPrecondition(
+                Reasons.APPROVER_IS_REQUESTER,
+                "the approver cannot be who quoted the plan's terms (maker-checker)",
+                {"maker": "quoted_by"},
+            )
+
     def _check_decidable(self, subject: str, quote_id: str | None, now: dt.datetime) -> Quote:
         if self.state is not PlanState.PENDING_APPROVAL or self.quote is None:
             raise FailedPrecondition(
@@ -157,11 +179,7 @@ class Plan:
                 "the plan is not awaiting approval",
                 {"state": self.state.value},
             )
-        if subject == self.requested_by:
-            raise FailedPrecondition(
-                Reasons.APPROVER_IS_REQUESTER,
-                "the approver cannot be the requester (maker-checker)",
-            )
+        self._check_not_maker(subject)
         if quote_id is not None and quote_id != self.quote.quote_id:
             raise FailedPrecondition(
                 Reasons.QUOTE_SUPERSEDED,
@@ -228,17 +246,21 @@ class Plan:
         comment: str,
         now: dt.datetime,
     ) -> None:
-        quote = self._check_decidable(subject, None, now) if self.quote else None
-        if quote is None:  # pragma: no cover - _check_decidable refuses first
-            raise FailedPrecondition(Reasons.PLAN_NOT_PENDING_APPROVAL, "no quote to reject")
+        """Reject a pending plan, or a requested one not yet quoted (then on no quote)."""
+        if self.state is PlanState.REQUESTED and self.quote is None:
+            self._check_not_maker(subject)
+            quote_id, required = "", AuthorityLevel.TEAM_LEAD
+        else:
+            quote = self._check_decidable(subject, None, now)
+            quote_id, required = quote.quote_id, quote.required_authority
         if authority is None:
             raise FailedPrecondition(
                 Reasons.AUTHORITY_INSUFFICIENT,
                 "the caller's role carries no approval authority",
-                {"required_authority": quote.required_authority.name},
+                {"required_authority": required.name},
             )
         self.decisions.append(
-            Decision(False, subject, authority, quote.quote_id, reason_codes, comment, now)
+            Decision(False, subject, authority, quote_id, reason_codes, comment, now)
         )
         self.state = PlanState.REJECTED
         self.ended_on = None
@@ -290,8 +312,18 @@ class Plan:
 
     # --- expiry -------------------------------------------------------------------------------
 
-    def expiry_reason(self, now: dt.datetime) -> str | None:
-        """Which deadline has passed for an offer not yet signed, if any."""
+    def expiry_reason(
+        self, now: dt.datetime, unquoted_request_max_age: dt.timedelta | None = None
+    ) -> str | None:
+        """Which deadline has passed for an offer not yet signed, if any; a request never
+        quoted expires ``unquoted_request_max_age`` after it was made (never when None)."""
+        if (
+            self.state is PlanState.REQUESTED
+            and self.quote is None
+            and unquoted_request_max_age is not None
+            and now >= self.requested_at + unquoted_request_max_age
+        ):
+            return REQUEST_NOT_QUOTED
         if self.state in (PlanState.REQUESTED, PlanState.PENDING_APPROVAL, PlanState.APPROVED):
             if self.quote is not None and now >= self.quote.expires_at:
                 return "QUOTE_EXPIRED"

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import IntEnum, StrEnum
+from fractions import Fraction
 from typing import Final
 
 from postloan_runtime.errors import FailedPrecondition
@@ -18,6 +19,8 @@ from postloan_runtime.lending import (
     RepaymentMethod,
     add_months,
     annualized_cost_rate,
+    due_date_in_month,
+    first_due_date,
     present_value,
     rebuild_schedule,
 )
@@ -105,6 +108,18 @@ class LoanSnapshot:
     def future_installments(self, after: dt.date) -> list[LoanInstallment]:
         return [i for i in self.installments if not i.paid and i.due_date > after]
 
+    def waivable_interest_fen(self, effective_date: dt.date) -> int:
+        """The most interest a plan taking effect on ``effective_date`` may waive: what is
+        unpaid on installments due strictly before it, the limit monitoring's ReplaceSchedule
+        applies (overdue interest also counts an installment due that very day). Without a
+        schedule (not read), the overdue interest."""
+        if not self.installments:
+            return self.overdue_interest_fen
+        return sum(
+            i.interest_unpaid_fen for i in self.installments
+            if not i.paid and i.due_date < effective_date
+        )
+
 
 # --- a plan's terms -----------------------------------------------------------------------------
 
@@ -185,13 +200,15 @@ def check_terms_against_loan(terms: PlanTerms, loan: LoanSnapshot, max_new_term:
     """Refusals that make a plan impossible to price: waivers above what is outstanding, a
     term beyond the maximum."""
     if terms.has(PlanType.WAIVER):
-        if terms.interest_waiver_fen > loan.overdue_interest_fen:
+        waivable = min(loan.overdue_interest_fen, loan.waivable_interest_fen(effective_date))
+        if terms.interest_waiver_fen > waivable:
             raise FailedPrecondition(
                 Reasons.WAIVER_EXCEEDS_OUTSTANDING,
-                "the interest waiver is above the overdue interest",
+                "the interest waiver is above the interest overdue before the effective date",
                 metadata={
                     "interest_waiver_fen": str(terms.interest_waiver_fen),
                     "overdue_interest_fen": str(loan.overdue_interest_fen),
+                    "waivable_interest_fen": str(waivable),
                 },
             )
         if not terms.waive_all_penalty and terms.penalty_waiver_fen > loan.outstanding_penalty_fen:
@@ -307,8 +324,8 @@ def price_plan(
             parts[0] += row.principal_fen
             parts[1] += row.interest_fen
             dues[row.sequence] = row.due_date
-    if not dues:  # nothing but arrears left: one installment a month from now
-        dues[1] = add_months(effective_date, 1)
+    if not dues:  # nothing but arrears left: installments on the loan's due day from now
+        dues[1] = first_due_date(effective_date, loan.due_day)
         by_sequence[1] = [0, 0, 0]
     interest_shares = _spread(carried_interest, arrears_periods)
     penalty_shares = _spread(carried_penalty, arrears_periods)
@@ -316,7 +333,8 @@ def price_plan(
         sequence = k + 1
         if sequence not in by_sequence:
             by_sequence[sequence] = [0, 0, 0]
-            dues[sequence] = add_months(dues[1], k)
+            # From the due day, not from dues[1]: a clamped 02-28 must not pull 03-31 to 03-28.
+            dues[sequence] = due_date_in_month(dues[1].year, dues[1].month + k, loan.due_day)
         by_sequence[sequence][1] += interest_shares[k]
         by_sequence[sequence][2] += penalty_shares[k]
 
@@ -568,6 +586,12 @@ def refuse_if_ineligible(eligibility: Eligibility) -> None:
         raise FailedPrecondition(
             Reasons.PLAN_IN_PROGRESS, "the loan has a plan not yet ended", metadata
         )
+    if failed == ["RATE_CAP"]:
+        raise FailedPrecondition(
+            Reasons.RATE_CAP_EXCEEDED,
+            "the annualized cost of the new schedule is above the rate cap",
+            metadata,
+        )
     raise FailedPrecondition(
         Reasons.NOT_ELIGIBLE, f"the plan is not eligible: {', '.join(failed)}", metadata
     )
@@ -610,20 +634,27 @@ ROLE_AUTHORITY: Final = {
 def required_authority(
     *,
     waived_fen: int,
-    waived_percentage: Decimal,
+    outstanding_fen: int,
     days_past_due: int,
     earlier_restructurings: int,
     rate_reduced: bool,
     matrix: tuple[AuthorityBand, ...] = DEFAULT_AUTHORITY_MATRIX,
 ) -> AuthorityLevel:
     """The lowest level whose band holds every figure; COMMITTEE beyond the last band. A rate
-    reduction is never approved automatically (it costs the lender without a waiver)."""
+    reduction is never approved automatically (it costs the lender without a waiver).
+
+    The waived share of ``outstanding_fen`` is compared exactly (as a fraction): the rounded
+    ``Pricing.waived_percentage`` is for display only, 10.005% must not pass a 10% band."""
+    if outstanding_fen > 0:
+        share = Fraction(waived_fen, outstanding_fen)
+    else:  # nothing outstanding: any waiver is beyond every band
+        share = Fraction(0) if waived_fen <= 0 else Fraction(10**18)
     for band in matrix:
         if band.level is AuthorityLevel.AUTO and rate_reduced:
             continue
         if (
             waived_fen <= band.max_waived_fen
-            and waived_percentage <= band.max_waived_percentage
+            and share <= Fraction(band.max_waived_percentage)
             and days_past_due <= band.max_days_past_due
             and earlier_restructurings <= band.max_earlier_restructurings
         ):

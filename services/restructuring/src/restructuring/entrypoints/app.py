@@ -5,6 +5,7 @@ events)."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import os
 from dataclasses import dataclass, replace
@@ -63,6 +64,10 @@ def policy_from_env() -> RestructuringPolicy:
         eligibility=eligibility,
         discount_rate=Decimal(discount) if discount else defaults.discount_rate,
         breach_days_past_due=_int("POSTLOAN_RESTRUCTURING_BREACH_DAYS_PAST_DUE", 30),
+        unquoted_request_max_age=dt.timedelta(
+            days=_int("POSTLOAN_RESTRUCTURING_UNQUOTED_REQUEST_MAX_AGE_DAYS",
+                      defaults.unquoted_request_max_age.days)
+        ),
         observation=ObservationPolicy(
             required_consecutive_periods=_int("POSTLOAN_RESTRUCTURING_OBSERVATION_PERIODS", 2),
             minimum_months=_int("POSTLOAN_RESTRUCTURING_OBSERVATION_MONTHS", 12),

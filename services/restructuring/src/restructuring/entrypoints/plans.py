@@ -237,7 +237,7 @@ class PlanServicer(restructuring_pb2_grpc.PlanServiceServicer):
         v.raise_if_any()
         assert request_id and plan_id  # noqa: S101
         return await cases.quote_plan(
-            self._ctx, cases.QuoteCommand(request_id, plan_id, terms), request
+            self._ctx, cases.QuoteCommand(request_id, plan_id, terms), request, _caller()
         )
 
     async def ApprovePlan(  # noqa: N802

@@ -47,14 +47,42 @@ async def get_period(ctx: Context, loan_id: str) -> ObservationPeriod:
         return await refresh_period(conn, period, ctx.clock.today())
 
 
+_OPEN_STATES = (ObservationState.IN_OBSERVATION, ObservationState.ELIGIBLE_FOR_UPGRADE)
+
+
 async def list_periods(
     ctx: Context, states: Sequence[ObservationState], *, after: tuple[dt.date, str] | None,
     page_size: int,
 ) -> tuple[list[ObservationPeriod], bool]:
+    """Periods as of today, like get_period: each recounted before the state filter applies
+    (the stored state is only as fresh as the last write; time alone can make a period
+    eligible). Recounting never ends a period nor reopens an ended one, so the stored state
+    narrows the scan to ENDED or to the open states."""
+    today = ctx.clock.today()
+    wanted = set(states)
+    stored: list[ObservationState] = []
+    if wanted:
+        if ObservationState.ENDED in wanted:
+            stored.append(ObservationState.ENDED)
+        if wanted.intersection(_OPEN_STATES):
+            stored.extend(_OPEN_STATES)
+    found: list[ObservationPeriod] = []
+    cursor = after
     async with ctx.engine.connect() as conn:
-        page = await ObservationRepository(conn).list_page(states, after=after,
-                                                           limit=page_size + 1)
-    return page[:page_size], len(page) > page_size
+        repository = ObservationRepository(conn)
+        while len(found) <= page_size:
+            batch = await repository.list_page(stored, after=cursor, limit=page_size + 1)
+            for period in batch:
+                if period.state is not ObservationState.ENDED:
+                    await refresh_period(conn, period, today)
+                if not wanted or period.state in wanted:
+                    found.append(period)
+                    if len(found) > page_size:
+                        break
+            if len(batch) <= page_size:
+                break
+            cursor = (batch[-1].started_on, batch[-1].plan_id)
+    return found[:page_size], len(found) > page_size
 
 
 async def lift_floor(

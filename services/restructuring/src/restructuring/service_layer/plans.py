@@ -1,7 +1,8 @@
 """Plan use cases: eligibility, request, quote, approve, reject, agreement, signature, reads,
 offer expiry. Each mutating use case is one unit of work whose first statement claims the
 request_id; refusals roll everything back (nothing written). Reads of the loan go to monitoring
-before the transaction opens, so no database transaction waits on the network."""
+before the transaction opens, so no database transaction waits on the network; when that read
+or the assessment fails, a request_id already answered gets its stored answer instead."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from postloan.restructuring.v1 import restructuring_pb2
 from postloan_runtime.clock import Clock
 from postloan_runtime.db import single_statement_reads
 from postloan_runtime.errors import FailedPrecondition, NotFound
-from postloan_runtime.idempotency import run_idempotent_in_transaction
+from postloan_runtime.idempotency import run_idempotent_in_transaction, stored_outcome
 from postloan_runtime.unit_of_work import UnitOfWork
 from restructuring.adapters import protobuf
 from restructuring.adapters.agreement import (
@@ -67,6 +68,8 @@ class RestructuringPolicy:
     discount_rate: Decimal = Decimal("0.10")
     quote_validity: dt.timedelta = dt.timedelta(days=7)
     signature_window: dt.timedelta = dt.timedelta(days=3)
+    # A request nobody quotes would block the loan's next plan forever: it expires after this.
+    unquoted_request_max_age: dt.timedelta = dt.timedelta(days=7)
     breach_days_past_due: int = 30
     observation: ObservationPolicy = field(default_factory=ObservationPolicy)
     retry_base_seconds: float = 1.0
@@ -162,12 +165,23 @@ class RequestCommand:
 async def request_restructuring(
     ctx: Context, command: RequestCommand, request: Message, caller: Caller
 ) -> restructuring_pb2.RequestRestructuringResponse:
-    loan = await ctx.loans.read_loan(command.loan_id)
-    assessment = await _assess(
-        ctx, loan, command.terms, command.hardship,
-        plan_in_progress=await _plan_in_progress(ctx, command.loan_id),
-    )
     method = SERVICE + "RequestRestructuring"
+    try:
+        loan = await ctx.loans.read_loan(command.loan_id)
+        assessment = await _assess(
+            ctx, loan, command.terms, command.hardship,
+            plan_in_progress=await _plan_in_progress(ctx, command.loan_id),
+        )
+    except Exception:
+        # A retry gets the first call's answer even if the loan changed since or monitoring
+        # is down; looked up only now so a first call costs no extra round trip.
+        stored = await stored_outcome(
+            ctx.engine, request_id=command.request_id, method=method, request=request,
+            response_type=restructuring_pb2.RequestRestructuringResponse,
+        )
+        if stored is None:
+            raise
+        return stored
     async with UnitOfWork(ctx.engine) as uow:
 
         async def effect() -> restructuring_pb2.RequestRestructuringResponse:
@@ -216,18 +230,28 @@ class QuoteCommand:
 
 
 async def quote_plan(
-    ctx: Context, command: QuoteCommand, request: Message
+    ctx: Context, command: QuoteCommand, request: Message, caller: Caller
 ) -> restructuring_pb2.QuotePlanResponse:
+    method = SERVICE + "QuotePlan"
     async with single_statement_reads(ctx.engine) as conn:
         current = await _load(PlanRepository(conn), command.plan_id, for_update=False)
     terms = command.terms or current.requested_terms
-    loan = await ctx.loans.read_loan(current.loan_id)
-    assessment = await _assess(
-        ctx, loan, terms, current.hardship,
-        # The plan itself is the loan's one plan in progress (a unique index keeps it so).
-        plan_in_progress=False,
-    )
-    method = SERVICE + "QuotePlan"
+    try:
+        loan = await ctx.loans.read_loan(current.loan_id)
+        assessment = await _assess(
+            ctx, loan, terms, current.hardship,
+            # The plan itself is the loan's one plan in progress (a unique index keeps it so).
+            plan_in_progress=False,
+        )
+    except Exception:
+        # As in request_restructuring: a retry gets the stored answer, not a new assessment.
+        stored = await stored_outcome(
+            ctx.engine, request_id=command.request_id, method=method, request=request,
+            response_type=restructuring_pb2.QuotePlanResponse,
+        )
+        if stored is None:
+            raise
+        return stored
     async with UnitOfWork(ctx.engine) as uow:
 
         def requote(plan: Plan) -> dt.datetime:
@@ -245,7 +269,7 @@ async def quote_plan(
             now = ctx.clock.now()
             authority = required_authority(
                 waived_fen=pricing.total_waived_fen,
-                waived_percentage=pricing.waived_percentage,
+                outstanding_fen=loan.outstanding_total_fen,
                 days_past_due=loan.days_past_due,
                 earlier_restructurings=len(loan.restructured_at),
                 rate_reduced=terms.has(PlanType.RATE_REDUCTION),
@@ -254,7 +278,7 @@ async def quote_plan(
             quote = Quote(
                 quote_id=str(uuid.uuid4()), terms=terms, pricing=pricing,
                 required_authority=authority, quoted_at=now,
-                expires_at=now + ctx.policy.quote_validity,
+                expires_at=now + ctx.policy.quote_validity, quoted_by=caller.subject,
             )
             plan.requote(quote, assessment.eligibility)
             return now
@@ -474,17 +498,19 @@ async def list_plans(
 
 
 async def expire_offers(ctx: Context, *, batch: int = 100) -> int:
-    """Expire plans whose quote expired unapproved or unsigned, or whose signature deadline
-    passed; PlanExpired for each. Returns how many."""
+    """Expire plans whose quote expired unapproved or unsigned, whose signature deadline
+    passed, or requested and never quoted within the policy's age; PlanExpired for each.
+    Returns how many."""
     now = ctx.clock.now()
+    max_age = ctx.policy.unquoted_request_max_age
     async with single_statement_reads(ctx.engine) as conn:
-        candidates = await PlanRepository(conn).offers_to_expire(now, batch)
+        candidates = await PlanRepository(conn).offers_to_expire(now, batch, max_age)
     expired = 0
     for candidate in candidates:
         async with UnitOfWork(ctx.engine) as uow:
             repository = PlanRepository(uow.connection)
             plan = await _load(repository, candidate.plan_id)
-            reason = plan.expiry_reason(now)
+            reason = plan.expiry_reason(now, max_age)
             if reason is None:
                 continue
             plan.expire(reason)
