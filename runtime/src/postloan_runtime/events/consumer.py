@@ -9,7 +9,9 @@ its stored position and nothing is lost or applied twice. Events of types withou
 recorded in the inbox as skipped and the position moves past them.
 
 A handler that raises rolls its event back; the consumer backs off and retries the same event
-(delivery stays in order, so a poison event stops the feed for this consumer and shows as lag).
+(delivery stays in order, so a poison event stops the feed for this consumer and shows as lag:
+the producer's head carried by the failed message is still recorded, in a transaction of its
+own, and the failure is logged with the event's position, id and type).
 
 Lag (producer head - applied position) is kept in ``consumer_positions`` (:func:`consumer_lag`)
 and exported as the OpenTelemetry gauge ``postloan.events.consumer_lag``.
@@ -101,6 +103,8 @@ class EventConsumer:
         self._max_backoff = max_backoff
         self.position = 0
         self.head = 0
+        # True from a failed attempt to apply the next event until an event is applied.
+        self.blocked = False
         self._position_row_ready = False
         _watch_lag(self)
 
@@ -108,25 +112,53 @@ class EventConsumer:
         """Consume until cancelled, resubscribing with backoff when the producer is away."""
         backoff = 0.1
         while True:
+            event: events_pb2.EventEnvelope | None = None
             try:
                 await self._ensure_position_row()
                 async for message in self._messages(self.position):
                     if message.HasField("event"):
-                        await self.apply(message.event, message.head_position)
+                        event = message.event
+                        await self.apply(event, message.head_position)
+                        event = None
+                        self.blocked = False
                     else:
                         await self._record_head(message.head_position)
                     backoff = 0.1
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # producer away, database away, handler failed
-                log.warning(
-                    "event consumer for %s interrupted (%s); resubscribing",
-                    self.producer,
-                    type(exc).__name__,
-                    exc_info=not _is_transport_error(exc),
-                )
+                if event is not None:
+                    self.blocked = True
+                    self._log_failed_event(event, exc)
+                else:
+                    log.warning(
+                        "event consumer for %s interrupted (%s); resubscribing",
+                        self.producer,
+                        type(exc).__name__,
+                        exc_info=not _is_transport_error(exc),
+                    )
             await asyncio.sleep(backoff * random.uniform(0.5, 1.0))
             backoff = min(self._max_backoff, backoff * 2)
+
+    def _log_failed_event(self, event: events_pb2.EventEnvelope, exc: Exception) -> None:
+        # Position, id and type let an operator find the event; never the payload or the
+        # exception's text here, which may carry personal data (the traceback has it, redacted).
+        log.warning(
+            "event consumer for %s could not apply event at position %d (event_id %s, "
+            "event_type %s): %s; retrying it, the events behind it wait (lag grows)",
+            self.producer,
+            event.position,
+            event.event_id,
+            event.event_type,
+            type(exc).__name__,
+            exc_info=not _is_transport_error(exc),
+            extra={
+                "event_producer": self.producer,
+                "event_position": event.position,
+                "event_id": event.event_id,
+                "event_type": event.event_type,
+            },
+        )
 
     async def _messages(self, after: int) -> AsyncIterator[events_pb2.SubscribeEventsResponse]:
         stream = self._source.subscribe(after)
@@ -188,11 +220,26 @@ class EventConsumer:
         head_position: int,
         registration: _Registration | None,
     ) -> bool:
-        positions = consumer_positions_table
         if not self._position_row_ready:
             await self._ensure_position_row()
-        applied = False
         head = max(head_position, envelope.position)
+        try:
+            return await self._apply_in_transaction(envelope, head, registration)
+        except Exception:
+            # The rollback took the head with it; without recording it apart a stuck consumer
+            # would report lag 0 (heartbeats never come: the feed resends this event first).
+            # Outside the failed transaction, which is over, so its row lock is released.
+            await self._record_head_after_failure(head)
+            raise
+
+    async def _apply_in_transaction(
+        self,
+        envelope: events_pb2.EventEnvelope,
+        head: int,
+        registration: _Registration | None,
+    ) -> bool:
+        positions = consumer_positions_table
+        applied = False
         async with self._engine.begin() as conn:
             # Advancing the position first locks this consumer's row, which serialises replicas
             # of the consumer; no row back means the event was applied before: skip it.
@@ -231,6 +278,16 @@ class EventConsumer:
                 log.debug("skipped event type %s without handler", envelope.event_type)
         self.position, self.head = envelope.position, max(self.head, head)
         return applied
+
+    async def _record_head_after_failure(self, head_position: int) -> None:
+        try:
+            await self._record_head(head_position)
+        except Exception as exc:  # e.g. the database is away: the original failure matters
+            log.debug(
+                "event consumer for %s could not record the head (%s)",
+                self.producer,
+                type(exc).__name__,
+            )
 
     async def _record_head(self, head_position: int) -> None:
         if head_position <= self.head:
@@ -310,14 +367,27 @@ def _observe_lag(options: CallbackOptions) -> Iterable[Observation]:
         )
 
 
+def _observe_blocked(options: CallbackOptions) -> Iterable[Observation]:
+    for consumer in list(_live_consumers):
+        yield Observation(int(consumer.blocked), {"producer": consumer.producer})
+
+
 def _watch_lag(consumer: EventConsumer) -> None:
     global _gauge_created
     _live_consumers.add(consumer)
     if not _gauge_created:
-        metrics.get_meter(TRACER_NAME).create_observable_gauge(
+        meter = metrics.get_meter(TRACER_NAME)
+        meter.create_observable_gauge(
             "postloan.events.consumer_lag",
             callbacks=[_observe_lag],
             unit="{event}",
             description="Events on the producer's feed this consumer has not applied yet",
+        )
+        # Lag alone cannot tell a stuck consumer from a slow one; this can, at once.
+        meter.create_observable_gauge(
+            "postloan.events.consumer_blocked",
+            callbacks=[_observe_blocked],
+            unit="1",
+            description="1 while applying the next event of the producer's feed fails",
         )
         _gauge_created = True
