@@ -18,6 +18,8 @@ from datetime import datetime
 
 from postloan_runtime.validation import Violations
 
+_MAX_SEQUENCE = 2**63 - 1  # PostgreSQL BIGINT
+
 
 def filter_fingerprint(*parts: str) -> str:
     digest = hashlib.sha256("\x00".join(parts).encode()).hexdigest()
@@ -70,7 +72,13 @@ def decode_sequence(v: Violations, token: str, fingerprint: str, field: str = "p
         return 0
     try:
         payload = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-        if payload.get("v") != 1 or not isinstance(payload["s"], int) or payload["s"] < 0:
+        sequence_value = payload["s"]
+        # bool is an int subclass; a sequence past BIGINT would overflow in SQL (INTERNAL).
+        if (
+            payload.get("v") != 1
+            or type(sequence_value) is not int
+            or not 0 <= sequence_value <= _MAX_SEQUENCE
+        ):
             raise ValueError("bad token")
         sequence, matches = int(payload["s"]), payload["f"] == fingerprint
     except (ValueError, KeyError, TypeError, AttributeError, binascii.Error):

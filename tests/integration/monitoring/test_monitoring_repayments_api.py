@@ -192,6 +192,7 @@ async def test_late_payment_cures_at_posting_and_emits_events(harness: Harness) 
         "DelinquencyChanged",
         "ClassificationChanged",  # classified at posting too: NORMAL -> SPECIAL_MENTION
         "EarlyWarningRaised",  # the first installment, due, was paid in part only
+        "EarlyWarningRaised",  # FIRST_PAYMENT_DEFAULT: the posting aged it from 0 to 39 days
         "RepaymentPosted",
         "LoanCured",
         "ClassificationChanged",  # and back to NORMAL with the cure

@@ -18,6 +18,7 @@ from monitoring.domain.early_warning import (
     check_can_acknowledge,
     check_can_resolve,
     first_payment_default,
+    first_payment_default_crossed,
     inquiry_drafts,
     inquiry_spike,
     late_streak,
@@ -51,6 +52,17 @@ def test_first_payment_default_fires_at_30_days_on_the_first_installment() -> No
     # A later installment overdue, or a restructured schedule, is not a first-payment default.
     assert first_payment_default(45, 2, 1, POLICY) is None
     assert first_payment_default(45, 1, 2, POLICY) is None
+
+
+def test_first_payment_default_only_on_the_change_across_the_threshold() -> None:
+    # A posting that ages the loan from 29 (or from 0, cycles behind) to 30 days crosses it;
+    # one at 30 already (the cycle or an earlier posting raised it) does not.
+    for before in (0, 29):
+        draft = first_payment_default_crossed(before, 30, 1, 1, POLICY)
+        assert draft is not None and draft.rule is Rule.FIRST_PAYMENT_DEFAULT
+    assert first_payment_default_crossed(30, 31, 1, 1, POLICY) is None
+    assert first_payment_default_crossed(29, 29, 1, 1, POLICY) is None
+    assert first_payment_default_crossed(29, 30, 2, 1, POLICY) is None
 
 
 # --- late-payment streak --------------------------------------------------------------------
@@ -149,6 +161,9 @@ def test_repayment_drafts_combine_the_rules_oldest_partial_first() -> None:
     ]
     assert drafts[0].evidence[0].value == "30000"
     assert drafts[2].evidence[0].value == "5,7,15"
+    # Each names the installment it is about, which keys the alert: the same evidence seen
+    # again at a later posting is the same alert, not a new one.
+    assert [d.installment_sequence for d in drafts] == [4, 3, 3]
 
 
 # --- credit-inquiry signals -----------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Each rule looks at plain facts (installments with due and paid dates, credit-inquiry results)
 and returns the alert to raise, if any, with severity, a plain-language reason and evidence (no
-personal data). The service raises at most one unresolved alert per rule and subject.
+personal data). The service raises at most one unresolved alert per rule and subject, and a
+repayment rule's alert at most once per installment it is about (``installment_sequence``).
 """
 
 from __future__ import annotations
@@ -71,6 +72,9 @@ class AlertDraft:
     severity: Severity
     reason: str
     evidence: tuple[Evidence, ...]
+    # The installment whose state the alert is about (repayment rules): the alert is keyed on
+    # it, so once resolved the same evidence does not raise it again.
+    installment_sequence: int | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,18 @@ def first_payment_default(days_past_due: int, oldest_sequence: int, schedule_ver
     )
 
 
+def first_payment_default_crossed(
+    previous_days_past_due: int, days_past_due: int, oldest_sequence: int,
+    schedule_version: int, policy: EarlyWarningPolicy,
+) -> AlertDraft | None:
+    """First-payment default on the change that takes days past due from below the threshold
+    to at or above it. Whichever ages the loan across it (the daily cycle, or a posting made
+    before that day's cycle) sees the crossing; the other then sees no change."""
+    if previous_days_past_due >= policy.first_payment_default_days:
+        return None
+    return first_payment_default(days_past_due, oldest_sequence, schedule_version, policy)
+
+
 def late_streak(
     installments: Sequence[PaidInstallment], grace_days: int, policy: EarlyWarningPolicy
 ) -> AlertDraft | None:
@@ -116,6 +132,7 @@ def late_streak(
     return AlertDraft(
         Rule.LATE_STREAK, Severity.MEDIUM, "several installments in a row were paid late",
         (Evidence("late_payment_streak", str(streak), str(policy.late_streak_length)),),
+        installment_sequence=settled[-1].sequence,
     )
 
 
@@ -138,6 +155,7 @@ def payment_day_drift(
         Rule.PAYMENT_DAY_DRIFT, Severity.LOW, "payments arrive later after each due date",
         (Evidence("payment_delay_days", ",".join(str(d) for d in delays),
                   f"+{policy.payment_day_drift_days}"),),
+        installment_sequence=window[-1].sequence,
     )
 
 
@@ -152,6 +170,7 @@ def partial_payment(
     return AlertDraft(
         Rule.PARTIAL_PAYMENT, Severity.LOW, "a due installment was paid in part only",
         (Evidence("paid_fen", str(item.paid_fen), str(item.due_fen)),),
+        installment_sequence=item.sequence,
     )
 
 
@@ -222,7 +241,7 @@ def repayment_drafts(
 ) -> list[AlertDraft]:
     """The rules a posted repayment can trip, over the loan's installments in force: a due
     installment left part-paid (the oldest such), a streak of late payments, payment-day
-    drift."""
+    drift. Each draft names the installment it is about (``installment_sequence``)."""
     drafts: list[AlertDraft] = []
     for item in sorted(installments, key=lambda i: i.sequence):
         partial = partial_payment(item, business_date, tolerance_fen)

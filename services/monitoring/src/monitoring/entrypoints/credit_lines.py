@@ -17,7 +17,13 @@ from monitoring.adapters.credit_line_protobuf import (
 from monitoring.adapters.credit_lines import CreditLineFilter
 from monitoring.domain.credit_lines import CreditLineActionType, CreditLineState
 from monitoring.entrypoints.early_warning import _digest
-from monitoring.entrypoints.loans import _identifier, decode_page_token, encode_page_token
+from monitoring.entrypoints.loans import (
+    _identifier,
+    decode_page_token,
+    decode_position_token,
+    encode_page_token,
+    encode_position_token,
+)
 from monitoring.service_layer import credit_lines as use_cases
 from monitoring.service_layer.credit_lines import (
     RegisterCreditLineCommand,
@@ -150,13 +156,7 @@ class CreditLineServicer(monitoring_pb2_grpc.CreditLineServiceServicer):
         page_size = v.page_size(request.page_size, default=DEFAULT_PAGE_SIZE,
                                 maximum=MAX_PAGE_SIZE)
         digest = _digest(request)
-        after = decode_page_token(v, request.page_token, digest)
-        before_seq: int | None = None
-        if after is not None:
-            if after.isdigit():
-                before_seq = int(after)
-            else:
-                v.add("page_token", "is not a token this service issued")
+        before_seq = decode_position_token(v, request.page_token, digest)
         v.raise_if_any()
         assert credit_line_id  # noqa: S101 - checked above
         page, last_seq = await use_cases.list_credit_line_actions(
@@ -164,5 +164,5 @@ class CreditLineServicer(monitoring_pb2_grpc.CreditLineServiceServicer):
         )
         return monitoring_pb2.ListCreditLineActionsResponse(
             actions=[action_to_proto(a) for a in page],
-            next_page_token=encode_page_token(str(last_seq), digest) if last_seq else "",
+            next_page_token=encode_position_token(last_seq, digest) if last_seq else "",
         )

@@ -14,7 +14,13 @@ from sqlalchemy import text
 
 from monitoring.adapters.daily_cycle_events import run_to_proto
 from monitoring.domain.delinquency import BucketSet, DelinquencyPolicy
-from monitoring.entrypoints.loans import _identifier, decode_page_token, encode_page_token
+from monitoring.entrypoints.loans import (
+    _identifier,
+    decode_page_token,
+    decode_position_token,
+    encode_page_token,
+    encode_position_token,
+)
 from monitoring.service_layer import daily_cycle as use_cases
 from monitoring.service_layer.daily_cycle import DEFAULT_BATCH_SIZE, DailyCyclePolicy
 from postloan.monitoring.v1 import monitoring_pb2, monitoring_pb2_grpc, resources_pb2
@@ -113,7 +119,10 @@ class DailyCycleServicer(monitoring_pb2_grpc.DailyCycleServiceServicer):
             try:
                 day_text, _, index_text = token.partition("|")
                 after = (dt.date.fromisoformat(day_text), int(index_text))
+                if not 0 <= after[1] < MAX_PARTITIONS:  # an int column: no overflow in SQL
+                    raise ValueError("partition index out of range")
             except ValueError:
+                after = None
                 v.add("page_token", "is not a token this service issued")
         v.raise_if_any()
         runs, more = await use_cases.list_runs(
@@ -145,13 +154,7 @@ class BucketHistoryMixin:
         page_size = v.page_size(request.page_size, default=DEFAULT_PAGE_SIZE,
                                 maximum=MAX_PAGE_SIZE)
         digest = f"bh:{request.loan_id}"[:40]
-        token = decode_page_token(v, request.page_token, digest)
-        after_id = 0
-        if token is not None:
-            if token.isdigit():
-                after_id = int(token)
-            else:
-                v.add("page_token", "is not a token this service issued")
+        after_id = decode_position_token(v, request.page_token, digest) or 0
         v.raise_if_any()
         async with self._running.engine.connect() as conn:
             currency = await conn.scalar(
@@ -177,7 +180,7 @@ class BucketHistoryMixin:
                 )
                 for r in rows
             ],
-            next_page_token=encode_page_token(str(rows[-1].id), digest) if more else "",
+            next_page_token=encode_position_token(rows[-1].id, digest) if more else "",
         )
 
 

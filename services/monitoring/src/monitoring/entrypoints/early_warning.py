@@ -1,6 +1,8 @@
 """The EarlyWarningService servicer: reading alerts, acknowledging and resolving them (the
 operator is the authenticated caller), and the after-payoff review. Requests are validated in
-full before any database work."""
+full before any database work. Notes must hold no personal data (INVALID_ARGUMENT on ``note``);
+a resolution note is stored with the alert, an acknowledgement note is validated but not kept
+(the alert has no field for it)."""
 
 from __future__ import annotations
 
@@ -18,14 +20,19 @@ from monitoring.adapters.alert_protobuf import (
     STATE_FROM_PROTO,
 )
 from monitoring.domain.early_warning import EarlyWarningPolicy, Rule
-from monitoring.entrypoints.loans import _identifier, decode_page_token, encode_page_token
+from monitoring.entrypoints.loans import (
+    _identifier,
+    decode_position_token,
+    encode_position_token,
+)
 from monitoring.service_layer import alerts as use_cases
 from monitoring.service_layer.alerts import AlertFilter
 from postloan.monitoring.v1 import monitoring_pb2, monitoring_pb2_grpc
-from postloan_runtime import proto_validation
+from postloan_runtime import page_tokens, proto_validation
 from postloan_runtime.app import RunningService
 from postloan_runtime.auth import current_caller
 from postloan_runtime.clock import Clock, SystemClock
+from postloan_runtime.pii import contains_id_or_mobile_number
 from postloan_runtime.validation import Violations
 
 DEFAULT_PAGE_SIZE: Final = 50
@@ -46,25 +53,17 @@ def _digest(request: Message) -> str:
 
 
 def _note(v: Violations, value: str, field: str) -> str:
-    if value:
-        v.non_empty(value, field, max_length=NOTE_MAX_LENGTH)
+    """Optional free text without personal data: ID- or mobile-number-shaped digits are refused
+    as for a credit-line action's reason (the description never repeats the value)."""
+    if value and v.non_empty(value, field, max_length=NOTE_MAX_LENGTH) and (
+        contains_id_or_mobile_number(value)
+    ):
+        v.add(field, "must not contain personal data such as ID or mobile numbers")
     return value
 
 
 def _alert_id(v: Violations, value: str) -> uuid.UUID | None:
     return v.uuid(value, "alert_id")
-
-
-def _alert_key(v: Violations, token: str, digest: str) -> tuple[dt.datetime, uuid.UUID] | None:
-    after = decode_page_token(v, token, digest)
-    if after is None:
-        return None
-    try:
-        at, alert_id = after.split("|")
-        return dt.datetime.fromisoformat(at), uuid.UUID(alert_id)
-    except ValueError:
-        v.add("page_token", "is not a token this service issued")
-        return None
 
 
 class EarlyWarningServicer(monitoring_pb2_grpc.EarlyWarningServiceServicer):
@@ -101,7 +100,8 @@ class EarlyWarningServicer(monitoring_pb2_grpc.EarlyWarningServiceServicer):
         page_size = v.page_size(request.page_size, default=DEFAULT_PAGE_SIZE,
                                 maximum=MAX_PAGE_SIZE)
         digest = _digest(request)
-        after = _alert_key(v, request.page_token, digest)
+        # The shared (instant, uuid) token: it refuses an instant without a time zone.
+        after = page_tokens.decode(v, request.page_token, digest)
         v.raise_if_any()
         page, last = await use_cases.list_alerts(
             self._running.engine,
@@ -111,7 +111,7 @@ class EarlyWarningServicer(monitoring_pb2_grpc.EarlyWarningServiceServicer):
         )
         token = ""
         if last is not None:
-            token = encode_page_token(f"{last[0].isoformat()}|{last[1]}", digest)
+            token = page_tokens.encode(last, digest)
         return monitoring_pb2.ListAlertsResponse(alerts=page, next_page_token=token)
 
     async def GetAlert(  # noqa: N802
@@ -170,19 +170,13 @@ class EarlyWarningServicer(monitoring_pb2_grpc.EarlyWarningServiceServicer):
         page_size = v.page_size(request.page_size, default=DEFAULT_PAGE_SIZE,
                                 maximum=MAX_PAGE_SIZE)
         digest = _digest(request)
-        after = decode_page_token(v, request.page_token, digest)
-        offset = 0
-        if after is not None:
-            if not after.isdigit():
-                v.add("page_token", "is not a token this service issued")
-            else:
-                offset = int(after)
+        offset = decode_position_token(v, request.page_token, digest) or 0
         v.raise_if_any()
         page, more = await use_cases.paid_off_review(
             self._running.engine, as_of=as_of or today, lookback_days=lookback,
             offset=offset, page_size=page_size, policy=self._policy,
         )
-        token = encode_page_token(str(offset + len(page)), digest) if more else ""
+        token = encode_position_token(offset + len(page), digest) if more else ""
         return monitoring_pb2.ListPaidOffReviewCandidatesResponse(
             candidates=page, next_page_token=token
         )

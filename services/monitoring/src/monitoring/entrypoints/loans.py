@@ -24,7 +24,7 @@ from monitoring.service_layer import loans as use_cases
 from monitoring.service_layer.loans import LoanPolicy, RegisterLoanCommand
 from monitoring.service_layer.repayments import RepaymentPolicy
 from postloan.monitoring.v1 import monitoring_pb2, monitoring_pb2_grpc, resources_pb2
-from postloan_runtime import proto_validation
+from postloan_runtime import page_tokens, proto_validation
 from postloan_runtime.app import RunningService
 from postloan_runtime.clock import Clock, SystemClock
 from postloan_runtime.lending import Installment as EngineInstallment
@@ -191,6 +191,21 @@ def decode_page_token(v: Violations, token: str, digest: str) -> str | None:
         v.add("page_token", "does not belong to a listing with these filters")
         return None
     return after
+
+
+def encode_position_token(position: int, digest: str) -> str:
+    """A token holding an integer position (a sequence key or an offset) and the digest of the
+    filters it is valid for, in the shared runtime's sequence-token shape."""
+    return page_tokens.encode_sequence(position, digest)
+
+
+def decode_position_token(v: Violations, token: str, digest: str) -> int | None:
+    """The position in ``token``: None for an empty token; a bad one is recorded on ``v`` (the
+    shared decoder takes only JSON integers within BIGINT: no '²', which ``str.isdigit`` let
+    through, and nothing that would overflow in SQL)."""
+    if not token:
+        return None
+    return page_tokens.decode_sequence(v, token, digest)
 
 
 class LoanServicer(monitoring_pb2_grpc.LoanServiceServicer):

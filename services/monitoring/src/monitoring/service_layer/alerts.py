@@ -107,7 +107,8 @@ async def acknowledge_alert(
     clock: Clock,
 ) -> monitoring_pb2.AcknowledgeAlertResponse:
     """OPEN → ACKNOWLEDGED by ``operator`` (ALERT_NOT_OPEN otherwise). A retry with the same
-    request_id returns the first answer."""
+    request_id returns the first answer. The request's note is not kept: the alert has no
+    field for it (``resolution_note`` is the resolution's)."""
     async with UnitOfWork(engine) as uow:
         conn = uow.connection
 

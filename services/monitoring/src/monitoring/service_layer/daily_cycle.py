@@ -135,15 +135,17 @@ async def runs_of_date(engine: AsyncEngine, day: dt.date) -> list[RunRecord]:
     return [_run_from_row(r) for r in rows]
 
 
+# Business dates whose every partition completed (a SELECT of ``business_date``).
+COMPLETED_DATES_SQL = (
+    "SELECT business_date FROM daily_cycle_runs GROUP BY business_date"
+    " HAVING bool_and(state = 'COMPLETED') AND count(*) = min(partition_count)"
+)
+
+
 async def last_completed_date(engine: AsyncEngine) -> dt.date | None:
     """The latest business date whose every partition completed."""
     async with engine.connect() as conn:
-        return await conn.scalar(text(
-            "SELECT max(business_date) FROM ("
-            " SELECT business_date, min(partition_count) AS k, count(*) AS n,"
-            "  bool_and(state = 'COMPLETED') AS done"
-            " FROM daily_cycle_runs GROUP BY business_date) d WHERE done AND n = k"
-        ))
+        return await conn.scalar(text(f"SELECT max(business_date) FROM ({COMPLETED_DATES_SQL}) d"))
 
 
 async def list_runs(

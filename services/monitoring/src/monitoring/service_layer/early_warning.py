@@ -1,7 +1,9 @@
 """Early-warning use cases: raising alerts (from the daily cycle, at repayment posting and from
 credit-inquiry events), the alert lifecycle (open → acknowledged → resolved), reading alerts and
 the after-payoff review. At most one unresolved alert per rule, borrower and subject (loan, or
-none for borrower-level alerts): raising again while one is open does nothing."""
+none for borrower-level alerts): raising again while one is open does nothing. Alert ids derive
+from what triggered them (the business date of a first-payment default, the installment of a
+repayment rule, the inquiry): raising an id that exists, even resolved, does nothing too."""
 
 from __future__ import annotations
 
@@ -20,10 +22,11 @@ from monitoring.domain.early_warning import (
     InquirySignal,
     PaidInstallment,
     first_payment_default,
+    first_payment_default_crossed,
     inquiry_drafts,
     repayment_drafts,
 )
-from monitoring.domain.loans import Loan
+from monitoring.domain.loans import InstallmentState, Loan
 from postloan.monitoring.v1 import events_pb2, resources_pb2
 from postloan_runtime.events.outbox import DomainEventRecord
 from postloan_runtime.proto_convert import date_to_proto
@@ -46,13 +49,9 @@ SEVERITY_TO_PROTO = {
 
 def is_first_payment_default(row: RowMapping, policy: EarlyWarningPolicy) -> bool:
     """Whether a daily-cycle change row crosses the first-payment-default threshold today."""
-    threshold = policy.first_payment_default_days
-    return (
-        row["old_dpd"] < threshold <= row["dpd"]
-        and first_payment_default(
-            row["dpd"], row["oldest_sequence"], row["schedule_version"], policy
-        ) is not None
-    )
+    return first_payment_default_crossed(
+        row["old_dpd"], row["dpd"], row["oldest_sequence"], row["schedule_version"], policy
+    ) is not None
 
 
 async def raise_alerts(
@@ -62,8 +61,8 @@ async def raise_alerts(
     now: dt.datetime,
 ) -> list[DomainEventRecord]:
     """Insert alerts (draft, borrower id, loan id, id parts) in one statement, skipping those
-    with an unresolved alert of the same rule and subject; EarlyWarningRaised for each one
-    raised. Ids derive from the id parts, so a retried batch raises the same ids."""
+    with an unresolved alert of the same rule and subject or whose id exists; EarlyWarningRaised
+    for each one raised. Ids derive from the id parts, so a retried batch raises the same ids."""
     if not drafts:
         return []
     records = []
@@ -90,8 +89,10 @@ async def raise_alerts(
               r->'evidence', r->>'borrower_id', r->>'loan_id', 'OPEN', :d, :now,
               COALESCE(r->>'loan_id', '')
             FROM jsonb_array_elements(CAST(:records AS jsonb)) r
-            ON CONFLICT (rule_code, borrower_id, subject) WHERE state <> 'RESOLVED'
-              DO NOTHING
+            -- No conflict target: an unresolved alert of the rule and subject
+            -- (uq_alerts_unresolved) and an alert of the same id, even resolved (the primary
+            -- key: same trigger, already dealt with), both mean nothing to raise.
+            ON CONFLICT DO NOTHING
             RETURNING alert_id, rule_code, severity, reason, evidence, borrower_id, loan_id
             """
         ),
@@ -138,22 +139,44 @@ async def raise_repayment_alerts(
     now: dt.datetime,
     *,
     tolerance_fen: int,
+    previous_days_past_due: int,
+    as_of: dt.date,
     policy: EarlyWarningPolicy = EarlyWarningPolicy(),  # noqa: B008 - frozen
 ) -> list[DomainEventRecord]:
     """After a posting (in its transaction): partial payment, late streak and payment-day drift
-    over the loan's installments in force, as the posting left them."""
+    over the loan's installments in force, as the posting left them, each keyed on the
+    installment it is about (a resolved alert is not raised again on the same evidence by a
+    later posting); and first-payment default when the posting, aging the loan to ``as_of``,
+    took its days past due from ``previous_days_past_due`` across the threshold (the daily
+    cycle of ``as_of`` then sees no change, so it would never raise it)."""
+    current = [i for i in loan.installments if i.is_current]
     installments = [
         PaidInstallment(i.sequence, i.due_date, i.paid_on if i.is_settled else None,
                         i.total_paid_fen, i.total_due_fen)
-        for i in loan.installments if i.is_current
+        for i in current
     ]
     drafts = repayment_drafts(
         installments, business_date, loan.terms.grace_days, tolerance_fen, policy
     )
-    return await raise_alerts(
-        conn, [(d, loan.borrower_id, loan.loan_id, (repayment_id,)) for d in drafts],
+    events = await raise_alerts(
+        conn,
+        [(d, loan.borrower_id, loan.loan_id,
+          (repayment_id,) if d.installment_sequence is None
+          else ("installment", loan.schedule_version, d.installment_sequence))
+         for d in drafts],
         business_date, now,
     )
+    overdue = [i.sequence for i in current if i.state is InstallmentState.OVERDUE]
+    fpd = first_payment_default_crossed(
+        previous_days_past_due, loan.days_past_due, min(overdue, default=0),
+        loan.schedule_version, policy,
+    )
+    if fpd is not None:
+        # The id parts the daily cycle of as_of would use: one alert whichever raises it.
+        events += await raise_alerts(
+            conn, [(fpd, loan.borrower_id, loan.loan_id, (as_of,))], as_of, now
+        )
+    return events
 
 
 async def record_inquiry(

@@ -4,8 +4,10 @@ month-to-month roll-rate matrix, vintage curves and the NPL ratio. Sums are inte
 counts) from the database; rates are exact Decimal quotients (``domain.portfolio.rate``).
 
 Figures on a business date come from that date's month-end snapshot when it is a month end the
-daily cycle closed, else from the live book when it is the latest completed business date;
-other dates have no figures (NOT_FOUND)."""
+daily cycle closed (every partition of that date completed), else from the live book when it is
+the latest completed business date; other dates have no figures (NOT_FOUND). A month end whose
+cycle has not completed (still running, or some partitions only) holds part of the book: it is
+never read, so roll rates from or into it are NOT_FOUND and vintage curves have no point at it."""
 
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ from monitoring.domain.portfolio import (
     next_month_end,
     rate,
 )
-from monitoring.service_layer.daily_cycle import last_completed_date
+from monitoring.service_layer.daily_cycle import COMPLETED_DATES_SQL, last_completed_date
 from postloan.common.v1 import classification_pb2
 from postloan.monitoring.v1 import monitoring_pb2
 from postloan_runtime.errors import NotFound
@@ -49,6 +51,20 @@ _SNAPSHOT = """
 """
 
 
+async def _closed(conn: AsyncConnection, day: dt.date) -> bool:
+    """Whether ``day``'s daily cycle completed in every partition: only then is its month-end
+    snapshot the whole book."""
+    return bool(await conn.scalar(
+        text(f"SELECT EXISTS (SELECT 1 FROM ({COMPLETED_DATES_SQL}) d WHERE business_date = :d)"),
+        {"d": day},
+    ))
+
+
+def _not_closed(day: dt.date) -> NotFound:
+    return NotFound("month-end figures", day.isoformat(),
+                    message="the daily cycle of that month end has not completed: no figures")
+
+
 async def _source(conn: AsyncConnection, engine: AsyncEngine, as_of: dt.date | None) -> tuple[
     dt.date, str
 ]:
@@ -58,7 +74,7 @@ async def _source(conn: AsyncConnection, engine: AsyncEngine, as_of: dt.date | N
     if day is None:
         raise NotFound("daily cycle", "latest",
                        message="no daily cycle has completed: no figures yet")
-    if day == month_end(day) and await conn.scalar(
+    if day == month_end(day) and await _closed(conn, day) and await conn.scalar(
         text("SELECT EXISTS (SELECT 1 FROM bucket_month_ends WHERE month_end = :d)"), {"d": day}
     ):
         return day, _SNAPSHOT
@@ -157,10 +173,14 @@ async def roll_rate_matrix(
     """Loans by bucket at the end of ``from_month`` against their bucket at the end of
     ``to_month`` (default the next month); loans paid off in between go to PAID_OFF. Each cell's
     rate is its share of the from-bucket row, by count or by outstanding principal at the end of
-    ``from_month``."""
+    ``from_month``. NOT_FOUND unless the daily cycle completed both month ends: a loan missing
+    from an unfinished one would drop out of the matrix unseen."""
     from_end = month_end(from_month)
     to_end = month_end(to_month) if to_month else next_month_end(from_month)
     async with engine.connect() as conn:
+        for end in (from_end, to_end):
+            if not await _closed(conn, end):
+                raise _not_closed(end)
         rows = (await conn.execute(
             _ROLL_SQL, {"from_end": from_end, "to_end": to_end, "product": product}
         )).mappings().all()
@@ -186,17 +206,21 @@ async def roll_rate_matrix(
 
 
 _VINTAGE_SQL = text(
-    """
+    f"""
     WITH v AS (
       SELECT l.loan_id, date_trunc('month', l.disbursement_date)::date AS vintage,
         l.principal_fen
       FROM loans l
       WHERE l.disbursement_date >= :from_v AND l.disbursement_date < :to_v_next
     ),
-    ends AS (SELECT DISTINCT month_end FROM bucket_month_ends),
+    -- Month ends the daily cycle completed only: an unfinished one holds part of the book.
+    ends AS (
+      SELECT d.business_date AS month_end FROM ({COMPLETED_DATES_SQL}) d
+      WHERE EXISTS (SELECT 1 FROM bucket_month_ends m WHERE m.month_end = d.business_date)
+    ),
     first_bad AS (
       SELECT m.loan_id, min(m.month_end) AS first_bad FROM bucket_month_ends m
-      WHERE m.days_past_due >= :threshold
+      WHERE m.days_past_due >= :threshold AND m.month_end IN (SELECT month_end FROM ends)
         AND m.disbursement_month >= :from_v AND m.disbursement_month < :to_v_next
       GROUP BY m.loan_id
     )
@@ -232,7 +256,7 @@ async def vintage_curves(
     """Per disbursement month: the share of its loans (by count, or by principal disbursed)
     that were at or beyond ``threshold`` days past due at any month end up to each months on
     book (cumulative; months on book 0 is the disbursement month's own end). Points at every
-    month end the daily cycle closed."""
+    month end the daily cycle completed."""
     params: dict[str, Any] = {
         "from_v": month_start(from_vintage),
         "to_v_next": month_end(to_vintage) + dt.timedelta(days=1),

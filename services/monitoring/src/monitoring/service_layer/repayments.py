@@ -471,7 +471,9 @@ async def post_repayment(
                 # Early warning sees the payment behaviour as the posting left it.
                 for alert_event in await raise_repayment_alerts(
                     conn, updated, repayment.repayment_id, clock.today(), now,
-                    tolerance_fen=policy.delinquency.tolerance_fen, policy=policy.early_warning,
+                    tolerance_fen=policy.delinquency.tolerance_fen,
+                    previous_days_past_due=settled.before.days_past_due,
+                    as_of=updated.status_as_of, policy=policy.early_warning,
                 ):
                     uow.record_event(alert_event.payload, alert_event.ordering_key)
             return monitoring_pb2.PostRepaymentResponse(
