@@ -978,7 +978,8 @@ class AssignmentServiceServicer:
     def ReassignCase(self, request, context):
         """Moves a case to another agent, with a reason.
         FAILED_PRECONDITION reasons: CASE_NOT_OPEN, AGENT_INACTIVE, AGENT_AT_CAPACITY,
-        AGENT_TIER_MISMATCH, CASE_PLACED_WITH_AGENCY.
+        AGENT_TIER_MISMATCH, CASE_PLACED_WITH_AGENCY, AGENT_OF_AGENCY (an agency's agent: place
+        the case with the agency instead).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -13,7 +13,13 @@ from typing import Any
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from collection.adapters.case_tables import case_events, case_loans, cases, loan_pauses
+from collection.adapters.case_tables import (
+    case_events,
+    case_loans,
+    case_recoveries,
+    cases,
+    loan_pauses,
+)
 from collection.domain.cases import CaseEventKind
 
 _TIER_RANK = "ARRAY['EARLY','MIDDLE','LATE','WRITE_OFF']::varchar[]"
@@ -77,6 +83,38 @@ async def latest_case_of_loan(conn: AsyncConnection, loan_id: str) -> Any | None
             .where(case_loans.c.loan_id == loan_id)
             .order_by(cases.c.opened_at.desc())
             .limit(1)
+        )
+    ).first()
+
+
+async def case_of_loan_on(conn: AsyncConnection, loan_id: str, day: dt.date) -> Any | None:
+    """The case the loan was in on ``day`` (joined on or before it, left on or after it): the
+    latest opened when the loan left one case and joined another that day."""
+    return (
+        await conn.execute(
+            select(cases)
+            .join(case_loans, case_loans.c.case_id == cases.c.case_id)
+            .where(
+                case_loans.c.loan_id == loan_id,
+                case_loans.c.joined_on <= day,
+                case_loans.c.left_on.is_(None) | (case_loans.c.left_on >= day),
+            )
+            .order_by(cases.c.opened_at.desc())
+            .limit(1)
+        )
+    ).first()
+
+
+async def case_of_recovery(conn: AsyncConnection, repayment_id: str) -> Any | None:
+    """The case that counted the repayment as recovered (None when none did)."""
+    return (
+        await conn.execute(
+            select(cases)
+            .join(case_recoveries, case_recoveries.c.case_id == cases.c.case_id)
+            .where(
+                case_recoveries.c.repayment_id == repayment_id,
+                case_recoveries.c.movement == "POSTED",
+            )
         )
     ).first()
 

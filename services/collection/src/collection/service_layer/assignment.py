@@ -12,7 +12,9 @@ Bulk assignment is one set-based statement per tier (window functions; no per-ca
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import random
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ from typing import Any
 from google.protobuf.message import Message
 from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from collection.adapters import case_protobuf as convert
@@ -33,7 +36,7 @@ from collection.service_layer.cases import Change, case_message, release_agent
 from postloan.collection.v1 import collection_pb2
 from postloan.collection.v1 import resources_pb2 as pb
 from postloan_runtime.db import retry_transaction_conflicts
-from postloan_runtime.errors import FailedPrecondition, NotFound
+from postloan_runtime.errors import Aborted, FailedPrecondition, NotFound
 from postloan_runtime.idempotency import run_idempotent_in_transaction
 from postloan_runtime.unit_of_work import UnitOfWork
 
@@ -192,10 +195,37 @@ async def assign_cases(
 ) -> collection_pb2.AssignCasesResponse:
     # A bulk assignment updates many case rows that the event consumers update one at a time;
     # when PostgreSQL breaks a deadlock by aborting it, the whole assignment runs again.
-    return await retry_transaction_conflicts(
-        lambda: _assign_cases_once(
-            engine, request_id, tiers, max_cases, request, now=now, today=today, actor=actor
-        )
+    # It also numbers each case's ASSIGNED history row from its statement snapshot without
+    # the borrower lock: a consumer that commits a history row for a queued case while the
+    # statement waits for that case's row lock takes the number first (a unique violation on
+    # pk_case_events). That is the same kind of conflict: the rerun's fresh snapshot sees the
+    # consumer's row. (Cheaper than a per-case counter: the race needs an event mid-statement.)
+    for attempt in range(1, _HISTORY_RACE_ATTEMPTS + 1):
+        try:
+            return await retry_transaction_conflicts(
+                lambda: _assign_cases_once(
+                    engine, request_id, tiers, max_cases, request, now=now, today=today,
+                    actor=actor,
+                )
+            )
+        except IntegrityError as exc:
+            if not _history_sequence_taken(exc):
+                raise
+            if attempt == _HISTORY_RACE_ATTEMPTS:
+                raise Aborted("cases changed during the assignment; retry") from exc
+            await asyncio.sleep(random.uniform(0.0, 0.05 * 2**attempt))  # noqa: S311 - jitter
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+_HISTORY_RACE_ATTEMPTS = 3
+
+
+def _history_sequence_taken(exc: IntegrityError) -> bool:
+    """A unique violation on a case-history row's (case_id, sequence)."""
+    orig = exc.orig
+    return getattr(orig, "sqlstate", None) == "23505" and (
+        getattr(orig, "constraint_name", None) == "pk_case_events"
+        or getattr(getattr(orig, "__cause__", None), "constraint_name", None) == "pk_case_events"
     )
 
 
@@ -267,6 +297,14 @@ async def reassign_case(
             ).first()
             if agent is None:
                 raise NotFound("agent", agent_id)
+            if agent.agency_id is not None:
+                # An agency's agent works only the cases placed with the agency (the contact
+                # gate holds them to the placement, not to Case.agent_id).
+                raise FailedPrecondition(
+                    Reasons.AGENT_OF_AGENCY,
+                    "the agent belongs to an agency: place the case with the agency instead",
+                    metadata={"agent_id": agent_id, "agency_id": agent.agency_id},
+                )
             if row.agency_id is not None:
                 raise FailedPrecondition(
                     Reasons.CASE_PLACED_WITH_AGENCY, "recall the case from its agency first",

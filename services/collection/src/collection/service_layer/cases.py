@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from google.protobuf.message import Message
-from sqlalchemy import and_, func, literal_column, select, update
+from sqlalchemy import and_, case, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -45,7 +45,7 @@ from collection.domain.strategies import Arm, Tier, choose_arm, next_tier
 from postloan.collection.v1 import collection_pb2
 from postloan.collection.v1 import events_pb2 as ev
 from postloan.collection.v1 import resources_pb2 as pb
-from postloan_runtime.errors import FailedPrecondition, NotFound
+from postloan_runtime.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound
 from postloan_runtime.events.outbox import DomainEventRecord, append_events
 from postloan_runtime.idempotency import run_idempotent_in_transaction
 from postloan_runtime.proto_convert import date_to_proto, fen_to_proto
@@ -164,8 +164,13 @@ async def _active_pause(conn: AsyncConnection, loan_id: str) -> Any | None:
     ).first()
 
 
-async def _upsert_loan(change: Change, case_id: uuid.UUID, loan: LoanFigures) -> bool:
-    """Put the loan's figures into the case; True when the loan joined the case now."""
+async def _upsert_loan(
+    change: Change, case_id: uuid.UUID, loan: LoanFigures, *, count_arrears: bool = True
+) -> bool:
+    """Put the loan's figures into the case; True when the loan joined the case now (new to
+    it, or back after it had left). A joining loan's overdue amount is added to the case's
+    overdue at opening (the recovery rate's denominator), unless ``count_arrears`` is False
+    (the opening loan, already counted by the insert of the case)."""
     values = {
         "bucket": loan.bucket,
         "days_past_due": loan.days_past_due,
@@ -178,12 +183,35 @@ async def _upsert_loan(change: Change, case_id: uuid.UUID, loan: LoanFigures) ->
         .values(case_id=case_id, loan_id=loan.loan_id, joined_on=change.business_date, **values)
         .on_conflict_do_update(
             index_elements=[case_loans.c.case_id, case_loans.c.loan_id],
-            set_={**values, "left_on": None, "left_reason": None},
+            # A loan back in the case starts a new stay: payments count toward the case only
+            # from the day the loan is in it (see promises.on_repayment).
+            set_={
+                **values,
+                "joined_on": case(
+                    (case_loans.c.left_on.is_not(None), change.business_date),
+                    else_=case_loans.c.joined_on,
+                ),
+                "left_on": None,
+                "left_reason": None,
+            },
         )
-        .returning(literal_column("xmax = 0").label("inserted"))
+        .returning(
+            literal_column("xmax = 0").label("inserted"),
+            # the row as it was before this statement: was the loan out of the case?
+            select(case_loans.c.left_on.is_not(None))
+            .where(case_loans.c.case_id == case_id, case_loans.c.loan_id == loan.loan_id)
+            .scalar_subquery()
+            .label("was_out"),
+        )
     )
     row = result.first()
-    return bool(row and row.inserted)
+    joined = bool(row and (row.inserted or row.was_out))
+    if joined and count_arrears and loan.overdue_fen:
+        await repo.bump_version(
+            change.conn, case_id, change.now,
+            overdue_at_opening_fen=cases.c.overdue_at_opening_fen + loan.overdue_fen,
+        )
+    return joined
 
 
 async def _choose_strategy(conn: AsyncConnection, case_id: uuid.UUID) -> tuple[Any, Arm]:
@@ -197,7 +225,14 @@ async def _choose_strategy(conn: AsyncConnection, case_id: uuid.UUID) -> tuple[A
     champion = next((r for r in rows if r.champion), None)
     challenger = next((r for r in rows if r.challenger), None)
     if champion is None:
-        raise RuntimeError("no champion strategy: activate one before cases can open")
+        # Only reachable if the champion was removed by hand (migrations seed the default one,
+        # activation swaps it in one transaction). Raising keeps the event: the consumer
+        # retries it and catches up once a champion is activated; skipping would lose the case.
+        raise RuntimeError(
+            "no champion strategy: activate one (StrategyService.ActivateStrategyVersion)"
+            " before cases can open; until then this event is retried and the events behind"
+            " it on its feed wait"
+        )
     share = Decimal(challenger.challenger_share) if challenger is not None else None
     arm = choose_arm(case_id, share)
     return (challenger if arm is Arm.CHALLENGER else champion), arm
@@ -232,7 +267,7 @@ async def open_case(
             updated_at=change.now,
         )
     )
-    await _upsert_loan(change, case_id, loan)
+    await _upsert_loan(change, case_id, loan, count_arrears=False)
     await repo.refresh_aggregates(change.conn, case_id, change.now)
     await repo.retier(change.conn, [case_id])
     row = await repo.get_case(change.conn, case_id)
@@ -487,12 +522,41 @@ async def on_cured_under_plan(
     return True
 
 
+async def _plan_break_is_stale(conn: AsyncConnection, loan_id: str, plan_id: str) -> bool:
+    lifted = (
+        await conn.execute(
+            select(loan_pauses.c.plan_id).where(
+                loan_pauses.c.loan_id == loan_id,
+                loan_pauses.c.plan_id == plan_id,
+                loan_pauses.c.lifted_at.is_not(None),
+            )
+        )
+    ).first()
+    if lifted is not None:
+        return True
+    left_reason = await conn.scalar(
+        select(case_loans.c.left_reason)
+        .join(cases, cases.c.case_id == case_loans.c.case_id)
+        .where(case_loans.c.loan_id == loan_id)
+        .order_by(cases.c.opened_at.desc())
+        .limit(1)
+    )
+    return left_reason in (CloseReason.PAID_OFF.value, CloseReason.PLAN_COMPLETED.value)
+
+
 async def on_plan_broken(
     change: Change, *, borrower_id: str, loan: LoanFigures, plan_id: str, event_id: str
 ) -> Any:
-    """The plan's pause ends; the loan's case is reopened (or opened) and escalated."""
+    """The plan's pause ends; the loan's case is reopened (or opened) and escalated.
+
+    Ignored (None) when the plan's pause on the loan already ended (a payoff, the plan's
+    completion, a ResumeCase or this event before) or the loan left its case paid off or with
+    the plan completed: restructuring's feed can lag monitoring's, and a break reported after
+    the payoff must not reopen a case with nothing left to collect."""
     conn = change.conn
     await repo.lock_borrower(conn, borrower_id)
+    if await _plan_break_is_stale(conn, loan.loan_id, plan_id):
+        return None
     await conn.execute(
         update(loan_pauses)
         .where(
@@ -566,6 +630,30 @@ async def case_message(conn: AsyncConnection, case_id: uuid.UUID) -> pb.Case:
     return convert.case_to_proto(found.row, found.loans)
 
 
+async def _check_borrower_of_loan(conn: AsyncConnection, loan_id: str, borrower_id: str) -> None:
+    """Refuse a borrower other than the one collection knows the loan by (from its cases or an
+    earlier pause): the pause would be recorded and reported under the wrong borrower."""
+    known = await conn.scalar(
+        select(cases.c.borrower_id)
+        .join(case_loans, case_loans.c.case_id == cases.c.case_id)
+        .where(case_loans.c.loan_id == loan_id)
+        .order_by(cases.c.opened_at.desc())
+        .limit(1)
+    )
+    if known is None:
+        known = await conn.scalar(
+            select(loan_pauses.c.borrower_id)
+            .where(loan_pauses.c.loan_id == loan_id)
+            .order_by(loan_pauses.c.paused_at.desc())
+            .limit(1)
+        )
+    if known is not None and known != borrower_id:
+        raise InvalidArgument(
+            [FieldViolation("borrower_id", "is not the borrower of the loan")],
+            metadata={"loan_id": loan_id},
+        )
+
+
 async def pause(
     engine: AsyncEngine, command: PauseCommand, request: Message, *, now: dt.datetime,
     today: dt.date, actor: str,
@@ -576,6 +664,7 @@ async def pause(
 
         async def effect() -> collection_pb2.PauseCaseResponse:
             await repo.lock_borrower(conn, command.borrower_id)
+            await _check_borrower_of_loan(conn, command.loan_id, command.borrower_id)
             live = await _active_pause(conn, command.loan_id)
             case_row = await repo.live_case_of_loan(conn, command.loan_id)
             if live is not None and live.plan_id != command.plan_id:
@@ -690,11 +779,17 @@ async def resume(
             if case_row is None:
                 return response
             if pause_row.lifted_at is None:
-                refreshed = await repo.refresh_aggregates(conn, case_row.case_id, now)
-                await _state_moved(
-                    change, refreshed, case_row.state, plan_id=command.plan_id,
-                    reason="PAUSE_LIFTED",
-                )
+                # A cure under the plan left its loans in the case (to stay paused while the
+                # plan ran); without the pause they are cured loans: they leave as a cure
+                # would, closing the case as CURED when none is left owing.
+                await _remove_cured_loans(change, case_row.case_id)
+                current = await repo.get_case(conn, case_row.case_id)
+                if current.state != CaseState.CLOSED.value:
+                    refreshed = await repo.refresh_aggregates(conn, case_row.case_id, now)
+                    await _state_moved(
+                        change, refreshed, current.state, plan_id=command.plan_id,
+                        reason="PAUSE_LIFTED",
+                    )
             response.collection_case.CopyFrom(await case_message(conn, case_row.case_id))
             return response
 
@@ -706,6 +801,27 @@ async def resume(
             uow.record_event(record.payload, record.ordering_key)
         await uow.commit()
     return response
+
+
+async def _remove_cured_loans(change: Change, case_id: uuid.UUID) -> None:
+    """Loans of a live case owing nothing (0 days past due, no overdue) and under no plan's
+    pause leave it as CURED."""
+    cured = (
+        await change.conn.execute(
+            select(case_loans.c.loan_id).where(
+                case_loans.c.case_id == case_id,
+                case_loans.c.left_on.is_(None),
+                case_loans.c.days_past_due == 0,
+                case_loans.c.overdue_fen == 0,
+                ~select(loan_pauses.c.loan_id)
+                .where(loan_pauses.c.loan_id == case_loans.c.loan_id,
+                       loan_pauses.c.lifted_at.is_(None))
+                .exists(),
+            ).order_by(case_loans.c.loan_id)
+        )
+    ).scalars().all()
+    for loan_id in cured:
+        await remove_loan(change, loan_id, CloseReason.CURED)
 
 
 async def escalate_case(

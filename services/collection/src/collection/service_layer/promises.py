@@ -195,12 +195,23 @@ async def on_repayment(
     """Count a repayment (or its reversal) as recovered on the loan's case and toward the open
     promise covering the loan; a promise reaching its threshold by its deadline is kept. Only
     a repayment with a value date on or after the business date (in ``zone``) the promise was
-    made counts toward it (a reversal carries the reversed repayment's value date)."""
+    made counts toward it (a reversal carries the reversed repayment's value date).
+
+    A repayment belongs to the case the loan was in on its value date (none: not a recovery,
+    e.g. a regular installment once the loan cured out of its case); a reversal to the case
+    that counted the repayment (none: nothing to undo), whatever case the loan is in now."""
     conn = change.conn
     await repo.lock_borrower(conn, borrower_id)
-    case_row = await repo.live_case_of_loan(conn, loan_id) or await repo.latest_case_of_loan(
-        conn, loan_id
-    )
+    live = await repo.live_case_of_loan(conn, loan_id)
+    if live is not None:
+        # The consumer has just copied the loan's figures after the payment into the case;
+        # the case's totals (days past due, overdue) follow them. Figures only: the state
+        # depends on pauses, and a change of bucket comes as DelinquencyChanged / LoanCured.
+        await repo.refresh_aggregates(conn, live.case_id, change.now)
+    if reversed_:
+        case_row = await repo.case_of_recovery(conn, repayment_id)
+    else:
+        case_row = await repo.case_of_loan_on(conn, loan_id, value_date)
     if case_row is None:
         return
     signed = -amount_fen if reversed_ else amount_fen
