@@ -123,6 +123,14 @@ class PlanRepository:
         )
         return bool(found)
 
+    async def has_plan_in_states(self, loan_id: str, states: Sequence[PlanState]) -> bool:
+        found = await self._conn.scalar(
+            select(func.count()).select_from(plans).where(
+                plans.c.loan_id == loan_id, plans.c.state.in_([s.value for s in states]),
+            )
+        )
+        return bool(found)
+
     async def active_plan_for_loan(self, loan_id: str) -> Plan | None:
         row = (
             await self._conn.execute(

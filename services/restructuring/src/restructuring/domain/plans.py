@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from postloan_runtime.errors import FailedPrecondition
+from postloan_runtime.errors import FailedPrecondition, FieldViolation, InvalidArgument
 from restructuring.domain.rules import (
     AuthorityLevel,
     Eligibility,
@@ -116,6 +116,22 @@ class SignatureEvidence:
     recorded_at: dt.datetime
 
 
+@dataclass(frozen=True)
+class Breach:
+    """A breach of the plan's schedule as monitoring reported it (ScheduleBreachThresholdCrossed,
+    or DelinquencyChanged beyond the threshold)."""
+
+    on: dt.date
+    days_past_due: int
+    installment_sequence: int
+    overdue_fen: int
+
+
+# How far a signing time may precede the agreement's generation: the signing channel's clock is
+# not ours (RecordSignature allows as much into the future).
+SIGNATURE_CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
 @dataclass
 class Plan:
     plan_id: str
@@ -135,6 +151,9 @@ class Plan:
     activated_on: dt.date | None = None
     ended_on: dt.date | None = None
     failure_reason: str = ""
+    # A breach reported while ACTIVATING (monitoring reports it once per plan): applied when
+    # activation completes.
+    pending_breach: Breach | None = None
     version: int = 0
 
     # --- quote ----------------------------------------------------------------------------
@@ -306,6 +325,10 @@ class Plan:
             raise FailedPrecondition(
                 Reasons.SIGNATURE_DEADLINE_PASSED, "the signature deadline has passed"
             )
+        if evidence.signed_at < self.agreement.generated_at - SIGNATURE_CLOCK_SKEW:
+            raise InvalidArgument(
+                [FieldViolation("signed_at", "must not be before the agreement was generated")]
+            )
         self.signature = evidence
         self.state = PlanState.ACTIVATING
         self.steps = [ActivationStep(step) for step in StepType]
@@ -383,18 +406,42 @@ class Plan:
         self.state = PlanState.ACTIVATION_FAILED
         self.failure_reason = reason
 
-    def activated(self, on: dt.date) -> None:
+    def activated(self, on: dt.date) -> Breach | None:
+        """The plan is ACTIVE; then BROKEN at once if a breach was reported while it was
+        ACTIVATING (returned, to be announced; None otherwise)."""
         self.state = PlanState.ACTIVE
         self.activated_on = on
+        breach = self.pending_breach
+        if breach is not None:
+            self.state = PlanState.BROKEN
+            # Broken when the breach is applied, never before it was reported.
+            self.ended_on = max(on, breach.on)
+        return breach
 
     # --- plan monitoring ------------------------------------------------------------------------
 
-    def break_plan(self, on: dt.date) -> bool:
+    def record_breach(self, breach: Breach) -> bool:
+        """A breach of the plan's schedule: an ACTIVE plan is BROKEN; an ACTIVATING one keeps
+        the first breach reported, to break when activation completes (the schedule is
+        already in force in monitoring, which reports the breach only once). True when the
+        plan changed."""
+        if self.state is PlanState.ACTIVATING:
+            if self.pending_breach is not None:
+                return False
+            self.pending_breach = breach
+            return True
         if self.state is not PlanState.ACTIVE:
             return False
         self.state = PlanState.BROKEN
-        self.ended_on = on
+        self.ended_on = breach.on
         return True
+
+    def schedule_replaced(self) -> bool:
+        """Whether monitoring is known to hold the plan's schedule (step 1 done)."""
+        return any(
+            s.step is StepType.SCHEDULE_REPLACED and s.state is StepState.DONE
+            for s in self.steps
+        )
 
     def complete(self, on: dt.date) -> bool:
         if self.state not in (PlanState.ACTIVE, PlanState.ACTIVATING):

@@ -3,10 +3,14 @@ handler runs inside the consumer's transaction (inbox, position and effect commi
 writes restructuring's own events to the outbox in that same transaction.
 
 * ScheduleBreachThresholdCrossed, or DelinquencyChanged on a plan's schedule beyond the breach
-  threshold: the ACTIVE plan breaks → PlanBroken (collection reopens and escalates).
+  threshold: the ACTIVE plan breaks → PlanBroken (collection reopens and escalates); an
+  ACTIVATING plan keeps the breach and breaks when activation completes.
 * LoanPaidOff under a plan: the plan completes → PlanCompleted.
-* RepaymentPosted / RepaymentReversed on a loan with an observation period: kept to count
-  on-time plan installments.
+* An event naming no plan applies to the loan's ACTIVE plan, or to its ACTIVATING one only once
+  monitoring holds the plan's schedule (a payoff on the loan's own schedule completes nothing:
+  the plan's ReplaceSchedule will be refused and fail it).
+* RepaymentPosted / RepaymentReversed on a loan with an observation period, or with a plan
+  ACTIVATING (its period does not exist yet): kept to count on-time plan installments.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from postloan_runtime.events.outbox import DomainEventRecord, append_events
 from postloan_runtime.proto_convert import date_from_proto
 from restructuring.adapters import protobuf
 from restructuring.adapters.repository import ObservationRepository, PlanRepository
-from restructuring.domain.plans import Plan
+from restructuring.domain.plans import Breach, Plan, PlanState
 
 
 async def _plan(conn: AsyncConnection, plan_id: str, loan_id: str) -> Plan | None:
@@ -32,18 +36,24 @@ async def _plan(conn: AsyncConnection, plan_id: str, loan_id: str) -> Plan | Non
     if plan_id:
         plan = await repository.get(plan_id, for_update=True)
         return plan if plan is not None and plan.loan_id == loan_id else None
-    return await repository.active_plan_for_loan(loan_id)
+    plan = await repository.active_plan_for_loan(loan_id)
+    # An event naming no plan is about the loan's own schedule: it concerns an ACTIVATING plan
+    # only once monitoring holds the plan's schedule.
+    if plan is not None and plan.state is PlanState.ACTIVATING and not plan.schedule_replaced():
+        return None
+    return plan
 
 
 async def _break(conn: AsyncConnection, plan: Plan, on: dt.date, dpd: int, sequence: int,
                  overdue_fen: int) -> None:
-    if plan.break_plan(on):
+    if plan.record_breach(Breach(on, dpd, sequence, overdue_fen)):
         await PlanRepository(conn).save(plan)
-        await append_events(conn, [DomainEventRecord(
-            protobuf.plan_broken(plan, on=on, days_past_due=dpd, sequence=sequence,
-                                 overdue_fen=overdue_fen),
-            plan.loan_id,
-        )])
+        if plan.state is PlanState.BROKEN:
+            await append_events(conn, [DomainEventRecord(
+                protobuf.plan_broken(plan, on=on, days_past_due=dpd, sequence=sequence,
+                                     overdue_fen=overdue_fen),
+                plan.loan_id,
+            )])
 
 
 def build_handlers(breach_days_past_due: int) -> Handlers:
@@ -80,7 +90,13 @@ def build_handlers(breach_days_past_due: int) -> Handlers:
     async def on_repayment(conn: AsyncConnection, envelope: common_events.EventEnvelope,
                            event: Message) -> None:
         assert isinstance(event, monitoring_events.RepaymentPosted)  # noqa: S101
-        if await ObservationRepository(conn).latest_for_loan(event.loan_id) is None:
+        # While a plan is ACTIVATING its schedule may already be in force and its period not
+        # yet started: keep the repayment, counted once the period exists.
+        if (
+            await ObservationRepository(conn).latest_for_loan(event.loan_id) is None
+            and not await PlanRepository(conn).has_plan_in_states(
+                event.loan_id, (PlanState.ACTIVATING,))
+        ):
             return
         await ObservationRepository(conn).record_repayment(
             event.repayment_id, event.loan_id, date_from_proto(event.value_date),

@@ -21,6 +21,7 @@ from postloan_runtime.auth import current_caller
 from postloan_runtime.validation import Violations
 from restructuring.adapters import protobuf
 from restructuring.adapters.repository import PlanFilter
+from restructuring.domain.plans import SIGNATURE_CLOCK_SKEW
 from restructuring.domain.rules import Evidence, Hardship, PlanTerms, PlanType
 from restructuring.service_layer import observation as observation_cases
 from restructuring.service_layer import plans as cases
@@ -303,7 +304,7 @@ class PlanServicer(restructuring_pb2_grpc.PlanServiceServicer):
         _text(v, request.signer_verification_reference, "signer_verification_reference",
               REFERENCE_MAX_LENGTH)
         signed_at = proto_validation.timestamp(v, request, "signed_at")
-        if signed_at is not None and signed_at > self._ctx.clock.now() + dt.timedelta(minutes=5):
+        if signed_at is not None and signed_at > self._ctx.clock.now() + SIGNATURE_CLOCK_SKEW:
             v.add("signed_at", "must not be in the future")
         channel = None
         if v.enum_specified(request.channel, "channel",

@@ -110,9 +110,16 @@ async def _record(
                     started_on=today, policy=ctx.policy.observation,
                 )
                 await ObservationRepository(uow.connection).upsert(period)
-                plan.activated(today)
+                breach = plan.activated(today)
                 uow.record_event(protobuf.floor_set(period), plan.loan_id)
                 uow.record_event(protobuf.plan_activated(plan), plan.loan_id)
+                if breach is not None:
+                    # Breached while ACTIVATING: broken now, after collection paused the case.
+                    assert plan.ended_on is not None  # noqa: S101 - set by activated()
+                    uow.record_event(protobuf.plan_broken(
+                        plan, on=plan.ended_on, days_past_due=breach.days_past_due,
+                        sequence=breach.installment_sequence, overdue_fen=breach.overdue_fen,
+                    ), plan.loan_id)
             else:
                 next_attempt, again = now, True
         elif result.outcome == "REFUSED" and step is StepType.SCHEDULE_REPLACED:
