@@ -15,6 +15,12 @@ own, and the failure is logged with the event's position, id and type).
 
 Lag (producer head - applied position) is kept in ``consumer_positions`` (:func:`consumer_lag`)
 and exported as the OpenTelemetry gauge ``postloan.events.consumer_lag``.
+
+A producer's head below the stored position means the producer's feed restarted (its database
+restored or recreated): its new events at or below that position would be skipped. The
+consumer does not rewind on its own (only an operator can tell a restore from a recreation);
+it logs an error once and sets ``postloan.events.consumer_ahead_of_producer`` until the stored
+position is moved back (docs/operations.md).
 """
 
 from __future__ import annotations
@@ -105,6 +111,11 @@ class EventConsumer:
         self.head = 0
         # True from a failed attempt to apply the next event until an event is applied.
         self.blocked = False
+        # True from seeing the producer's head below the position until the stored position
+        # is moved back (by an operator): it stays after the head passes the old position,
+        # since the new events at or below it remain skipped.
+        self.ahead_of_producer = False
+        self._ahead_at_position = 0
         self._position_row_ready = False
         _watch_lag(self)
 
@@ -118,10 +129,12 @@ class EventConsumer:
                 async for message in self._messages(self.position):
                     if message.HasField("event"):
                         event = message.event
+                        self._check_head(max(message.head_position, event.position))
                         await self.apply(event, message.head_position)
                         event = None
                         self.blocked = False
                     else:
+                        self._check_head(message.head_position)
                         await self._record_head(message.head_position)
                     backoff = 0.1
             except asyncio.CancelledError:
@@ -160,6 +173,28 @@ class EventConsumer:
             },
         )
 
+    def _check_head(self, head: int) -> None:
+        if head >= self.position or self.ahead_of_producer:
+            return
+        self.ahead_of_producer = True
+        self._ahead_at_position = self.position
+        # Positions only, never a payload. Logged once: the gauge carries it from here.
+        log.error(
+            "event consumer for %s: the producer's head %d is below this consumer's stored "
+            "position %d (the producer's database restored or recreated?); its events at or "
+            "below position %d will be skipped until an operator moves the position back "
+            "(see docs/operations.md, Event consumer ahead of its producer)",
+            self.producer,
+            head,
+            self.position,
+            self.position,
+            extra={
+                "event_producer": self.producer,
+                "event_position": self.position,
+                "producer_head": head,
+            },
+        )
+
     async def _messages(self, after: int) -> AsyncIterator[events_pb2.SubscribeEventsResponse]:
         stream = self._source.subscribe(after)
         try:
@@ -190,6 +225,8 @@ class EventConsumer:
                 )
             ).one()
         self.position, self.head = row.position, row.head_position
+        if self.ahead_of_producer and self.position < self._ahead_at_position:
+            self.ahead_of_producer = False  # moved back by an operator: positions never go down
         self._position_row_ready = True
 
     async def apply(self, envelope: events_pb2.EventEnvelope, head_position: int = 0) -> bool:
@@ -372,6 +409,11 @@ def _observe_blocked(options: CallbackOptions) -> Iterable[Observation]:
         yield Observation(int(consumer.blocked), {"producer": consumer.producer})
 
 
+def _observe_ahead(options: CallbackOptions) -> Iterable[Observation]:
+    for consumer in list(_live_consumers):
+        yield Observation(int(consumer.ahead_of_producer), {"producer": consumer.producer})
+
+
 def _watch_lag(consumer: EventConsumer) -> None:
     global _gauge_created
     _live_consumers.add(consumer)
@@ -389,5 +431,13 @@ def _watch_lag(consumer: EventConsumer) -> None:
             callbacks=[_observe_blocked],
             unit="1",
             description="1 while applying the next event of the producer's feed fails",
+        )
+        # Lag is 0 then (max(0, head - position)): only this shows a producer that restarted.
+        meter.create_observable_gauge(
+            "postloan.events.consumer_ahead_of_producer",
+            callbacks=[_observe_ahead],
+            unit="1",
+            description="1 from seeing the producer's head below the stored position until "
+            "the position is moved back: the producer's events up to it are skipped",
         )
         _gauge_created = True

@@ -988,7 +988,9 @@ class AssignmentServiceServicer:
     def PlaceCaseWithAgency(self, request, context):
         """Places a case with an outside agency, with a reason.
         FAILED_PRECONDITION reasons: CASE_NOT_OPEN, AGENCY_INACTIVE, AGENCY_AT_CAPACITY,
-        ALREADY_PLACED.
+        ALREADY_PLACED, AGENCY_TIER_MISMATCH (the agency does not take the case's tier; checked
+        when placing only: a placed case whose tier changes later stays with its agency until
+        recalled).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -232,10 +232,11 @@ async def refresh_aggregates(conn: AsyncConnection, case_id: uuid.UUID, now: dt.
 
 # One statement tiers any number of live cases: each case's risk segment (first by priority
 # matching the borrower's score and the outstanding principal of its loans; the last by
-# priority when none matches), then the rule of its days-past-due band, never below the
-# case's escalation floor. Used for one case by the event handlers and for all by bulk runs.
-# Only cases whose tier, segment or treatments change are written (and returned): rewriting an
-# unchanged row would cost a new row version and an entry in every index of cases.
+# priority when none matches, as domain.strategies.risk_segment_for), then the rule of its
+# days-past-due band, never below the case's escalation floor. Used for one case by the event
+# handlers and for all by bulk runs. Only cases whose tier, segment or treatments change are
+# written (and returned): rewriting an unchanged row would cost a new row version and an entry
+# in every index of cases.
 RETIER_SQL = f"""
 WITH decided AS (
     SELECT t.case_id, t.tier AS old_tier, sg.code AS risk_segment,
@@ -251,14 +252,18 @@ WITH decided AS (
     {{outstanding}}
     CROSS JOIN LATERAL (
         SELECT s.code FROM strategy_risk_segments s
-        WHERE s.strategy_version_id = t.strategy_version_id
-        ORDER BY
+        CROSS JOIN LATERAL (SELECT
             (CASE WHEN bs.score IS NULL THEN s.min_score IS NULL AND s.max_score IS NULL
                   ELSE (s.min_score IS NULL OR bs.score >= s.min_score)
                        AND (s.max_score IS NULL OR bs.score <= s.max_score) END
              AND (s.min_outstanding_fen IS NULL OR o.outstanding >= s.min_outstanding_fen)
-             AND (s.max_outstanding_fen IS NULL OR o.outstanding < s.max_outstanding_fen)) DESC,
-            s.priority, s.code
+             AND (s.max_outstanding_fen IS NULL OR o.outstanding < s.max_outstanding_fen))
+            AS hit) m
+        WHERE s.strategy_version_id = t.strategy_version_id
+        -- matches first by priority, then (only when none matches) the last by priority
+        ORDER BY m.hit DESC,
+            CASE WHEN m.hit THEN s.priority END, CASE WHEN m.hit THEN s.code END,
+            s.priority DESC, s.code DESC
         LIMIT 1
     ) sg
     JOIN strategy_tier_rules r ON r.strategy_version_id = t.strategy_version_id

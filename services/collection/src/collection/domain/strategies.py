@@ -78,7 +78,8 @@ class Reasons:
 @dataclass(frozen=True)
 class RiskSegment:
     """Scores inclusive on both ends; outstanding principal from inclusive to exclusive (fen).
-    None means unbounded. The segment with the lowest ``priority`` that matches applies."""
+    None means unbounded. The segment with the lowest ``priority`` that matches applies (none
+    matching: the last by priority, see :func:`risk_segment_for`)."""
 
     code: str
     min_score: int | None
@@ -186,11 +187,14 @@ def _check_bands(segment: str, rules: Sequence[TierRule]) -> None:
 def risk_segment_for(
     segments: Sequence[RiskSegment], score: int | None, outstanding_fen: int
 ) -> RiskSegment | None:
-    """The first segment by priority that matches (None when none does)."""
-    for segment in sorted(segments, key=lambda s: (s.priority, s.code)):
+    """The first segment by priority that matches; when none does, the last by priority (so
+    every case gets a tier: validation does not require a catch-all segment). None only when
+    there are no segments. The case repository's RETIER_SQL applies the same rule."""
+    ordered = sorted(segments, key=lambda s: (s.priority, s.code))
+    for segment in ordered:
         if segment.matches(score, outstanding_fen):
             return segment
-    return None
+    return ordered[-1] if ordered else None
 
 
 def rule_for(rules: Sequence[TierRule], segment: str, days_past_due: int) -> TierRule | None:

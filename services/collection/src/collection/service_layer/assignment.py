@@ -383,6 +383,13 @@ async def place_case(
                     Reasons.AGENCY_INACTIVE, "the agency is inactive",
                     metadata={"agency_id": agency_id},
                 )
+            # Checked when placing only: a placed case whose tier changes later keeps its
+            # agency (the placement is a contract; recall it to end it), see collection.md.
+            if row.tier not in agency.tiers:
+                raise FailedPrecondition(
+                    Reasons.AGENCY_TIER_MISMATCH, "the agency does not take the case's tier",
+                    metadata={"agency_id": agency_id, "tier": row.tier},
+                )
             if await _count_open(conn, cases.c.agency_id, agency_id) >= agency.capacity:
                 raise FailedPrecondition(
                     Reasons.AGENCY_AT_CAPACITY, "the agency has no free capacity",
