@@ -194,6 +194,27 @@ async def test_two_partitions_give_what_one_gives(make_database) -> None:
         await two.dispose()
 
 
+async def test_runs_in_one_process_never_wait_on_each_other_for_pool_connections(
+    make_database,
+) -> None:
+    """Two partitions at once on a pool of two connections, each run needing two (its lock's
+    and one batch's). Taken one by one, each run held one and waited for the other's until the
+    pool's timeout; a run now takes its whole set at once, so they run one after the other."""
+    url, setup = await book(make_database)
+    await setup.dispose()
+    small = create_engine(url, pool_size=1)  # one connection plus one overflow
+    one_batch = DailyCyclePolicy(batch_size=17, batches_in_flight=1)
+    try:
+        runs = await asyncio.wait_for(
+            asyncio.gather(run(small, DAYS[0], 0, 2, one_batch),
+                           run(small, DAYS[0], 1, 2, one_batch)),
+            timeout=20,
+        )
+        assert all(progress[-1].run.state.value == "COMPLETED" for progress in runs)
+    finally:
+        await small.dispose()
+
+
 async def test_examining_only_the_loans_a_date_can_change_gives_what_examining_all_gives(
     make_database,
 ) -> None:

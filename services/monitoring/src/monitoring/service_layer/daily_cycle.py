@@ -32,6 +32,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import logging
+import weakref
 from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass, field
 from typing import Any
@@ -327,6 +328,22 @@ async def _run_batch(
     return changed, len(events)
 
 
+# Runs in one process share the engine's pool. Runs that took their connections one by one
+# could each hold part of their set and wait for the rest until the pool's timeout (two
+# partitions with three batches in flight on a pool of six did). So a run takes its whole set
+# while holding this lock (one per event loop); a run holding its set needs no more.
+_connection_set_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+@contextlib.asynccontextmanager
+async def _taking_a_connection_set() -> AsyncIterator[None]:
+    lock = _connection_set_locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+    async with lock:
+        yield
+
+
 async def run_daily_cycle(
     engine: AsyncEngine,
     business_date: dt.date,
@@ -339,7 +356,14 @@ async def run_daily_cycle(
     """Run (or resume) the daily cycle of ``business_date`` for one partition, yielding progress
     after every batch and a last report with the run COMPLETED. A completed run yields its
     record once and changes nothing."""
-    async with engine.connect() as lock_conn:
+    async with contextlib.AsyncExitStack() as connections:
+        # The run's whole set at once: the lock's connection and one per batch in flight.
+        async with _taking_a_connection_set():
+            lock_conn = await connections.enter_async_context(engine.connect())
+            batch_conns = [
+                await connections.enter_async_context(engine.connect())
+                for _ in range(policy.batches_in_flight)
+            ]
         locked = await lock_conn.scalar(
             text("SELECT pg_try_advisory_lock(:k)"),
             {"k": _lock_key(business_date, partition_index)},
@@ -354,7 +378,7 @@ async def run_daily_cycle(
             )
         try:
             async for progress in _run_locked(
-                engine, lock_conn, business_date, partition_index, partition_count, clock,
+                lock_conn, batch_conns, business_date, partition_index, partition_count, clock,
                 policy,
             ):
                 yield progress
@@ -367,8 +391,8 @@ async def run_daily_cycle(
 
 
 async def _run_locked(
-    engine: AsyncEngine,
     conn: AsyncConnection,
+    batch_conns: list[AsyncConnection],
     day: dt.date,
     partition_index: int,
     partition_count: int,
@@ -376,76 +400,72 @@ async def _run_locked(
     policy: DailyCyclePolicy,
 ) -> AsyncIterator[Progress]:
     """The run, on ``conn`` (the connection holding the lock: the run row, the batches' ids)
-    and one connection per batch in flight."""
-    async with contextlib.AsyncExitStack() as connections:
-        run, candidates = await _start_or_resume(
-            conn, day, partition_index, partition_count, clock.now(), _examines_all(policy, day)
-        )
-        if run.state is RunState.COMPLETED:
-            yield Progress(run, Phase.EVENTS, run.loans_done, run.loans_total)
-            return
-        cursor = run.cursor_loan_id or ""
-        done, total = run.loans_done, max(run.loans_total, run.loans_done)
-        yield Progress(run, Phase.DELINQUENCY, done, total)
-        depth = policy.batches_in_flight
-        batch_conns = [
-            await connections.enter_async_context(engine.connect()) for _ in range(depth)
-        ]
-        # Oldest first; each batch commits only after the one before it has (see _run_batch).
-        in_flight: collections.deque[tuple[asyncio.Task[tuple[int, int]], int]] = (
-            collections.deque()
-        )
-        try:
-            started = 0
-            async for ids in _batches(
-                conn, policy, day, partition_index, partition_count, cursor, candidates
-            ):
-                if len(in_flight) == depth:
-                    done += await _finish_oldest(in_flight)
-                    total = max(total, done)
-                    yield Progress(await _read_run(conn, day, partition_index),
-                                   Phase.DELINQUENCY, done, total)
-                previous = in_flight[-1][0] if in_flight else None
-                task = asyncio.create_task(_run_batch(
-                    batch_conns[started % depth], policy, day, partition_index, ids,
-                    clock.now(), previous,
-                ))
-                in_flight.append((task, len(ids)))
-                started += 1
-            while in_flight:
+    and ``batch_conns``, one per batch in flight."""
+    run, candidates = await _start_or_resume(
+        conn, day, partition_index, partition_count, clock.now(), _examines_all(policy, day)
+    )
+    if run.state is RunState.COMPLETED:
+        yield Progress(run, Phase.EVENTS, run.loans_done, run.loans_total)
+        return
+    cursor = run.cursor_loan_id or ""
+    done, total = run.loans_done, max(run.loans_total, run.loans_done)
+    yield Progress(run, Phase.DELINQUENCY, done, total)
+    depth = len(batch_conns)
+    # Oldest first; each batch commits only after the one before it has (see _run_batch).
+    in_flight: collections.deque[tuple[asyncio.Task[tuple[int, int]], int]] = (
+        collections.deque()
+    )
+    try:
+        started = 0
+        async for ids in _batches(
+            conn, policy, day, partition_index, partition_count, cursor, candidates
+        ):
+            if len(in_flight) == depth:
                 done += await _finish_oldest(in_flight)
                 total = max(total, done)
                 yield Progress(await _read_run(conn, day, partition_index),
                                Phase.DELINQUENCY, done, total)
-            async with conn.begin():
-                await conn.execute(
-                    text("UPDATE daily_cycle_runs SET state = 'COMPLETED', "
-                         "last_completed_phase = :phase, completed_at = :now, updated_at = :now "
-                         "WHERE business_date = :d AND partition_index = :pi"),
-                    {"phase": int(Phase.EVENTS), "now": clock.now(), "d": day,
-                     "pi": partition_index},
-                )
-                run = await _get_run(conn, day, partition_index)  # type: ignore[assignment]
-        except Exception:
-            logger.exception("daily cycle batch failed")
-            # The batches after a failed one fail too (each waits for the one before it to
-            # commit); let them roll back on their own connections before recording the failure.
-            await asyncio.gather(*(task for task, _ in in_flight), return_exceptions=True)
-            await conn.rollback()
-            async with conn.begin():
-                await conn.execute(
-                    text("UPDATE daily_cycle_runs SET state = 'FAILED', "
-                         "failure_reason = 'BATCH_FAILED', updated_at = :now "
-                         "WHERE business_date = :d AND partition_index = :pi"),
-                    {"now": clock.now(), "d": day, "pi": partition_index},
-                )
-            raise
-        finally:
-            # Cancelled or closed early: no batch outlives the run's connections.
-            for task, _ in in_flight:
-                task.cancel()
-            await asyncio.gather(*(task for task, _ in in_flight), return_exceptions=True)
-        yield Progress(run, Phase.EVENTS, done, total)
+            previous = in_flight[-1][0] if in_flight else None
+            task = asyncio.create_task(_run_batch(
+                batch_conns[started % depth], policy, day, partition_index, ids,
+                clock.now(), previous,
+            ))
+            in_flight.append((task, len(ids)))
+            started += 1
+        while in_flight:
+            done += await _finish_oldest(in_flight)
+            total = max(total, done)
+            yield Progress(await _read_run(conn, day, partition_index),
+                           Phase.DELINQUENCY, done, total)
+        async with conn.begin():
+            await conn.execute(
+                text("UPDATE daily_cycle_runs SET state = 'COMPLETED', "
+                     "last_completed_phase = :phase, completed_at = :now, updated_at = :now "
+                     "WHERE business_date = :d AND partition_index = :pi"),
+                {"phase": int(Phase.EVENTS), "now": clock.now(), "d": day,
+                 "pi": partition_index},
+            )
+            run = await _get_run(conn, day, partition_index)  # type: ignore[assignment]
+    except Exception:
+        logger.exception("daily cycle batch failed")
+        # The batches after a failed one fail too (each waits for the one before it to
+        # commit); let them roll back on their own connections before recording the failure.
+        await asyncio.gather(*(task for task, _ in in_flight), return_exceptions=True)
+        await conn.rollback()
+        async with conn.begin():
+            await conn.execute(
+                text("UPDATE daily_cycle_runs SET state = 'FAILED', "
+                     "failure_reason = 'BATCH_FAILED', updated_at = :now "
+                     "WHERE business_date = :d AND partition_index = :pi"),
+                {"now": clock.now(), "d": day, "pi": partition_index},
+            )
+        raise
+    finally:
+        # Cancelled or closed early: no batch outlives the run's connections.
+        for task, _ in in_flight:
+            task.cancel()
+        await asyncio.gather(*(task for task, _ in in_flight), return_exceptions=True)
+    yield Progress(run, Phase.EVENTS, done, total)
 
 
 async def _finish_oldest(
