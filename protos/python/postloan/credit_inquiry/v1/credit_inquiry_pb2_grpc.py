@@ -702,7 +702,9 @@ class InquiryRecordServiceServicer:
     """
 
     def ListInquiryRecords(self, request, context):
-        """Audit listing with filters, in chain order.
+        """Audit listing with filters, in listing (sequence) order. A page never ends past a record
+        still being committed (the listing waits for appends in progress), so paging on with
+        next_page_token never skips a record.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -32,7 +32,8 @@ def verification_to_proto(v: IdentityVerification) -> resources_pb2.IdentityVeri
 
 
 def risk_features_to_proto(features: RiskFeatures) -> resources_pb2.RiskFeatures:
-    """Unavailable features (section not authorized) read as 0."""
+    """Unavailable features (section not authorized) read as 0: the contract's int32 fields
+    have no presence. The message fields are left unset."""
     message = resources_pb2.RiskFeatures(
         inquiries_last_1_month=features.inquiries_last_1_month or 0,
         inquiries_last_3_months=features.inquiries_last_3_months or 0,

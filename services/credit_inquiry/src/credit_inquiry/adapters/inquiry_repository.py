@@ -26,6 +26,7 @@ from credit_inquiry.domain.identity import IdentityMatchOutcome, IdentityVerific
 from credit_inquiry.domain.inquiry import RecordKind, StoredRetrieval
 from credit_inquiry.domain.record_chain import (
     GENESIS,
+    RECORD_CHAINS,
     ChainLink,
     ContentValue,
     chain_hash,
@@ -369,6 +370,11 @@ _INSERT_LOCKING_CHAIN: Final = DirectStatement(
     " SELECT chain, chain_sequence, record_hash"
     " FROM inquiry_chain_heads(:space, CAST(:chains AS integer[]))"
 )
+# Waits for the appends in progress, then the newest sequence no later append can go below
+# (migration 0006). Run it in a transaction of its own: its shared locks hold appends off.
+_LISTING_HORIZON: Final = text(
+    "SELECT inquiry_records_listing_horizon(:space, :chains)"
+).bindparams(space=CHAIN_LOCK_SPACE, chains=RECORD_CHAINS)
 _RECORD_COLUMNS: Final = (
     "chain", "chain_sequence", "kind", "borrower_id", "inquiry_id", "report_id", "purpose",
     "consent_id", "outcome", "actor", "recorded_at", "note", "record_hash", "previous_hash",
@@ -381,7 +387,8 @@ class RecordChain:
     (transaction-scoped advisory locks, ascending order), so concurrent appends to one chain
     go one after another (gap-free positions, each hash linked to the committed predecessor)
     while other chains proceed; call :meth:`append` as the last statement before the commit so
-    the lock is held only for the insert and the commit."""
+    the lock is held only for the insert and the commit. Records are inserted (their listing
+    ``sequence`` drawn) only under those locks: :meth:`listing_horizon` relies on it."""
 
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
@@ -479,6 +486,11 @@ class RecordChain:
             )
         )
 
+    async def listing_horizon(self) -> int:
+        """The newest listing sequence below which every record is committed (or never will
+        be): waits for the appends in progress. Commit right after it to release the locks."""
+        return int(await self._conn.scalar(_LISTING_HORIZON) or 0)
+
     async def newest_sequence(self) -> int:
         return int(await self._conn.scalar(select(func.max(inquiry_records.c.sequence))) or 0)
 
@@ -494,11 +506,13 @@ class RecordChain:
         recorded_from: datetime | None,
         recorded_until: datetime | None,
         after_sequence: int,
+        up_to: int,
         limit: int,
     ) -> Sequence[Any]:
-        """Records matching every given filter, in chain order after ``after_sequence``."""
+        """Records matching every given filter, in listing order, with sequence in
+        ``(after_sequence, up_to]``."""
         c = inquiry_records.c
-        query = select(inquiry_records).where(c.sequence > after_sequence)
+        query = select(inquiry_records).where(c.sequence > after_sequence, c.sequence <= up_to)
         if borrower_id:
             query = query.where(c.borrower_id == borrower_id)
         if actor:

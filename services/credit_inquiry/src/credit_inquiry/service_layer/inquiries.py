@@ -536,6 +536,10 @@ async def list_records(
     ctx: InquiryContext, query: ListInquiryRecords
 ) -> tuple[Sequence[Any], bool]:
     async with ctx.engine.connect() as conn:
+        # Sequences are drawn at insert and commit out of order across chains: list only up to
+        # the horizon, or a page could end past a record still committing, skipped for ever.
+        horizon = await RecordChain(conn).listing_horizon()
+        await conn.commit()  # release the horizon's locks before the (longer) search
         rows = await RecordChain(conn).search(
             borrower_id=query.borrower_id,
             actor=query.actor,
@@ -546,6 +550,7 @@ async def list_records(
             recorded_from=query.recorded_from,
             recorded_until=query.recorded_until,
             after_sequence=query.after_sequence,
+            up_to=horizon,
             limit=query.page_size + 1,
         )
     return rows[: query.page_size], len(rows) > query.page_size
