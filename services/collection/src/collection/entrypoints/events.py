@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from typing import TYPE_CHECKING, TypeAlias
+import os
+from typing import TYPE_CHECKING, Final, TypeAlias
 
 from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert
@@ -44,6 +45,23 @@ log = logging.getLogger(__name__)
 Envelope: TypeAlias = events_pb2.EventEnvelope
 
 
+# Deployment setting (see docs/conventions.md and docs/collection.md).
+SETTLEMENT_DAYS_ENV: Final = "POSTLOAN_COLLECTION_PROMISE_SETTLEMENT_DAYS"
+
+
+def promise_settlement_days_from_env() -> int:
+    """Days past a promise's date plus grace before the date check breaks it (``0``: the day
+    after). Anything but a whole number >= 0 stops start-up."""
+    raw = os.environ.get(SETTLEMENT_DAYS_ENV, "").strip() or "0"
+    try:
+        days = int(raw)
+    except ValueError:
+        days = -1
+    if days < 0:
+        raise ValueError(f"{SETTLEMENT_DAYS_ENV} must be a whole number of days >= 0, not {raw!r}")
+    return days
+
+
 def _currency(money) -> str:  # noqa: ANN001 - a postloan.common.v1.Money
     return money.currency_code or "CNY"
 
@@ -51,8 +69,11 @@ def _currency(money) -> str:  # noqa: ANN001 - a postloan.common.v1.Money
 class CollectionEventHandlers:
     """The handlers of the three feeds, sharing a clock (tests pass a ManualClock)."""
 
-    def __init__(self, clock: Clock | None = None) -> None:
+    def __init__(self, clock: Clock | None = None, *, settlement_days: int | None = None) -> None:
         self._clock = clock or SystemClock()
+        self._settlement_days = (
+            promise_settlement_days_from_env() if settlement_days is None else settlement_days
+        )
 
     def _change(self, conn: AsyncConnection, business_date: dt.date) -> Change:
         return Change(conn, self._clock.now(), business_date)
@@ -64,7 +85,9 @@ class CollectionEventHandlers:
     ) -> None:
         day = date_from_proto(event.business_date)
         change = self._change(conn, day)
-        await promise_use_cases.break_overdue_promises(change, day)
+        await promise_use_cases.break_overdue_promises(
+            change, day, settlement_days=self._settlement_days
+        )
         if is_delinquent_bucket(event.to_bucket):
             loan = LoanFigures(
                 loan_id=event.loan_id,
@@ -121,7 +144,9 @@ class CollectionEventHandlers:
         dispatch behind the gate); also the daily point to break lapsed promises."""
         day = date_from_proto(event.business_date)
         change = self._change(conn, day)
-        await promise_use_cases.break_overdue_promises(change, day)
+        await promise_use_cases.break_overdue_promises(
+            change, day, settlement_days=self._settlement_days
+        )
         champion = (
             await conn.execute(
                 strategy_versions.select().where(strategy_versions.c.champion)
@@ -296,10 +321,13 @@ def consumer_workers(clock: Clock | None = None) -> list[Worker]:
 
 
 def promise_deadline_worker(
-    clock: Clock | None = None, *, interval_seconds: float = 3600.0
+    clock: Clock | None = None, *, interval_seconds: float = 3600.0,
+    settlement_days: int | None = None,
 ) -> Worker:
-    """Breaks lapsed promises once an hour even on days no event arrives."""
+    """Breaks lapsed promises once an hour even on days no event arrives (business dates in
+    the clock's zone, Asia/Shanghai), ``settlement_days`` after the promised date plus grace."""
     the_clock = clock or SystemClock()
+    lag = promise_settlement_days_from_env() if settlement_days is None else settlement_days
 
     async def break_lapsed_promises(running: RunningService) -> None:
         while True:
@@ -307,7 +335,7 @@ def promise_deadline_worker(
                 async with running.engine.begin() as conn:
                     change = Change(conn, the_clock.now(), the_clock.today())
                     broken = await promise_use_cases.break_overdue_promises(
-                        change, the_clock.today()
+                        change, the_clock.today(), settlement_days=lag
                     )
                     await change.flush()
                 if broken:

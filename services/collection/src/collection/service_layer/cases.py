@@ -433,6 +433,59 @@ async def escalate(change: Change, case_id: uuid.UUID, cause: str, reason: str) 
     return await retier_and_record(change, case_id, cause)
 
 
+ESCALATION_UNDONE = "ESCALATION_UNDONE"
+
+
+async def undo_escalation(change: Change, case_id: uuid.UUID, promise_id: uuid.UUID) -> bool:
+    """Take back the escalation a broken promise made (``PROMISE_BROKEN:<id>``), now that the
+    promise turned out kept: only while the case is live and that escalation is still its
+    latest in effect (a later one, manual or another break, built its floor on it: the case
+    then keeps its tier). The floor returns to what the escalations before it left, the count
+    drops by one, and the case is retiered. False when left in place."""
+    conn = change.conn
+    row = await repo.get_case(conn, case_id, lock=True)
+    if row is None or row.state == CaseState.CLOSED.value:
+        return False
+    history = (
+        await conn.execute(
+            select(case_events.c.kind, case_events.c.from_tier, case_events.c.to_tier,
+                   case_events.c.reason)
+            .where(case_events.c.case_id == case_id,
+                   case_events.c.kind.in_([CaseEventKind.ESCALATED.value,
+                                           CaseEventKind.PROMISE.value]))
+            .order_by(case_events.c.sequence.desc())
+        )
+    ).all()
+    undone = {
+        "PROMISE_BROKEN:" + h.reason.removeprefix(f"{ESCALATION_UNDONE}:") for h in history
+        if h.kind == CaseEventKind.PROMISE.value
+        and (h.reason or "").startswith(f"{ESCALATION_UNDONE}:")
+    }
+    in_effect = [
+        h for h in history if h.kind == CaseEventKind.ESCALATED.value and h.reason not in undone
+    ]
+    if not in_effect or in_effect[0].reason != f"PROMISE_BROKEN:{promise_id}":
+        return False
+    latest = in_effect[0]
+    values: dict[str, Any] = {"escalation_count": max(0, row.escalation_count - 1)}
+    if latest.from_tier != latest.to_tier:
+        # It raised the floor (at the highest tier an escalation only counts): the floor goes
+        # back to the last earlier escalation in effect that raised it, or none.
+        values["escalation_floor"] = next(
+            (h.to_tier for h in in_effect[1:] if h.from_tier != h.to_tier), None
+        )
+    await repo.bump_version(conn, case_id, change.now, **values)
+    await change.history(
+        case_id,
+        change.entry(CaseEventKind.PROMISE, from_tier=row.escalation_floor,
+                     to_tier=values.get("escalation_floor", row.escalation_floor),
+                     reason=f"{ESCALATION_UNDONE}:{promise_id}"),
+    )
+    # The tier falls back to what delinquency (and any remaining floor) gives.
+    await retier_and_record(change, case_id, "DELINQUENCY")
+    return True
+
+
 # --- event effects ------------------------------------------------------------------------
 
 

@@ -24,8 +24,9 @@ from collection.domain.cases import (
     PromiseState,
     Reasons,
     promise_outcome,
+    promise_required_fen,
 )
-from collection.service_layer.cases import Change, escalate
+from collection.service_layer.cases import Change, escalate, undo_escalation
 from postloan.collection.v1 import collection_pb2
 from postloan.collection.v1 import events_pb2 as ev
 from postloan.collection.v1 import resources_pb2 as pb
@@ -195,7 +196,9 @@ async def on_repayment(
     """Count a repayment (or its reversal) as recovered on the loan's case and toward the open
     promise covering the loan; a promise reaching its threshold by its deadline is kept. Only
     a repayment with a value date on or after the business date (in ``zone``) the promise was
-    made counts toward it (a reversal carries the reversed repayment's value date).
+    made counts toward it (a reversal carries the reversed repayment's value date). One
+    value-dated within the window of a promise already broken (reported after the sweep ran)
+    counts toward that one and may still keep it (``_paid_within_window_after_break``).
 
     A repayment belongs to the case the loan was in on its value date (none: not a recovery,
     e.g. a regular installment once the loan cured out of its case); a reversal to the case
@@ -236,21 +239,36 @@ async def on_repayment(
     await repo.bump_version(
         conn, case_row.case_id, change.now, recovered_fen=cases.c.recovered_fen + signed
     )
+    covering = and_(
+        promises_to_pay.c.case_id == case_row.case_id,
+        or_(promises_to_pay.c.loan_id.is_(None), promises_to_pay.c.loan_id == loan_id),
+    )
     promise = (
         await conn.execute(
             select(promises_to_pay)
-            .where(
-                promises_to_pay.c.case_id == case_row.case_id,
-                promises_to_pay.c.state == PromiseState.OPEN.value,
-                or_(promises_to_pay.c.loan_id.is_(None), promises_to_pay.c.loan_id == loan_id),
-            )
+            .where(covering, promises_to_pay.c.state == PromiseState.OPEN.value)
             .with_for_update()
         )
     ).first()
-    if promise is None:
-        return
-    if value_date < promise.made_at.astimezone(zone).date():
-        # Paid before the promise was made (reported late): not the promise being kept.
+    if promise is None or value_date < promise.made_at.astimezone(zone).date():
+        # No open promise, or paid before it was made: it may belong to a promise the sweep
+        # broke before this payment was reported (value-dated within that one's window).
+        broken = (
+            await conn.execute(
+                select(promises_to_pay)
+                .where(
+                    covering,
+                    promises_to_pay.c.state == PromiseState.BROKEN.value,
+                    promises_to_pay.c.promised_date
+                    + text("make_interval(days => promises_to_pay.grace_days)") >= value_date,
+                )
+                .order_by(promises_to_pay.c.made_at.desc())
+                .limit(1)
+                .with_for_update()
+            )
+        ).first()
+        if broken is not None and value_date >= broken.made_at.astimezone(zone).date():
+            await _paid_within_window_after_break(change, broken, signed)
         return
     deadline = promise.promised_date + dt.timedelta(days=promise.grace_days)
     if value_date > deadline and not reversed_:
@@ -272,16 +290,66 @@ async def on_repayment(
         )
 
 
-async def break_overdue_promises(change: Change, today: dt.date) -> int:
-    """Break every open promise whose promised date plus grace is before ``today`` (set-based
-    selection; each broken promise escalates its case). Returns how many broke."""
+async def _paid_within_window_after_break(change: Change, promise: Any, signed: int) -> None:
+    """A repayment (or reversal) value-dated within a broken promise's window, reported after
+    the break: counted toward it; reaching the threshold the promise is KEPT after all
+    (``KEPT_LATE`` in the case's history, PromiseToPayKept emitted) and the escalation its
+    break made is undone when still the case's latest (see ``undo_escalation``).
+
+    Idempotent under redelivery: the caller reaches here only for a repayment not yet
+    recorded in ``case_recoveries``, and a KEPT promise is never selected again."""
+    paid = max(0, promise.paid_fen + signed)
+    required = promise_required_fen(promise.amount_fen, Decimal(promise.threshold))
+    if signed < 0 or paid < required:
+        await change.conn.execute(
+            update(promises_to_pay)
+            .where(promises_to_pay.c.promise_id == promise.promise_id)
+            .values(paid_fen=paid)
+        )
+        return
+    # Dated no earlier than the break it corrects (the handler's date is the value date).
+    late = Change(change.conn, change.now, max(change.business_date, promise.resolved_on),
+                  change.actor, change.events)
+    await change.conn.execute(
+        update(promises_to_pay)
+        .where(promises_to_pay.c.promise_id == promise.promise_id)
+        .values(state=PromiseState.KEPT.value, paid_fen=paid, resolved_on=late.business_date)
+    )
+    await late.history(
+        promise.case_id,
+        late.entry(CaseEventKind.PROMISE, loan_id=promise.loan_id,
+                   reason=f"KEPT_LATE:{promise.promise_id}"),
+    )
+    late.emit(
+        ev.PromiseToPayKept(
+            promise_id=str(promise.promise_id),
+            case_id=str(promise.case_id),
+            borrower_id=promise.borrower_id,
+            paid_amount=fen_to_proto(paid, promise.currency),
+            business_date=date_to_proto(late.business_date),
+        ),
+        str(promise.case_id),
+    )
+    await undo_escalation(late, promise.case_id, promise.promise_id)
+
+
+async def break_overdue_promises(
+    change: Change, today: dt.date, *, settlement_days: int = 0
+) -> int:
+    """Break every open promise whose promised date plus grace plus ``settlement_days`` is
+    before ``today`` (set-based selection; each broken promise escalates its case). Returns
+    how many broke. The settlement lag leaves time for repayments value-dated by the deadline
+    to be reported (monitoring's feed lags; processors post after midnight)."""
     rows = (
         await change.conn.execute(
             select(promises_to_pay)
             .where(
                 promises_to_pay.c.state == PromiseState.OPEN.value,
                 promises_to_pay.c.promised_date
-                + text("make_interval(days => promises_to_pay.grace_days)") < today,
+                + text(
+                    "make_interval(days => promises_to_pay.grace_days + :settlement_days)"
+                ).bindparams(settlement_days=settlement_days)
+                < today,
             )
             .order_by(promises_to_pay.c.promised_date, promises_to_pay.c.promise_id)
             .with_for_update(skip_locked=True)
