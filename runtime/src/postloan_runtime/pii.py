@@ -220,10 +220,11 @@ def mask_mobile(mobile: str) -> str:
 
 # --- redaction safety net ------------------------------------------------------------------
 
-# 18-character resident ID (17 digits + digit/X) and mainland mobile numbers, not embedded in
-# longer digit runs (so positions, amounts in fen and timestamps stay readable).
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d{9}(?!\d)")
+# 18-character resident ID (17 digits + digit/X) and mainland mobile numbers, also written in
+# groups (110101 19900307 123X, 138-1234-5678, +86 138 1234 5678), not embedded in longer digit
+# runs (so positions, amounts in fen and timestamps stay readable).
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{6}[- ]?\d{8}[- ]?\d{3}[\dXx](?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
 # Runs of Han characters. Log lines, span names and attributes are English by convention, so
 # Han text in them is almost always a person's name or address.
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+")
@@ -231,15 +232,33 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebe
 
 def redact_text(text: str) -> str:
     """Mask resident ID numbers, mobile numbers and Han-character runs (names, addresses) in
-    free text. A safety net for logs and spans, not a substitute for not logging them."""
-    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group()), text)
-    text = _MOBILE.sub(lambda m: mask_mobile(m.group()[-11:]), text)
+    free text. A safety net for logs and spans, not a substitute for not logging them.
+    Full-width digits are read as digits (the text is NFKC-normalized when that reveals one)."""
+    text = _digits_normalized(text)
+    text = _ID_NUMBER.sub(lambda m: mask_id_number(_ungrouped(m.group())), text)
+    text = _MOBILE.sub(lambda m: mask_mobile(_ungrouped(m.group())[-11:]), text)
     return _HAN.sub(lambda m: mask_name(m.group()) if len(m.group()) > 1 else "*", text)
+
+
+def _ungrouped(number: str) -> str:
+    return number.replace(" ", "").replace("-", "")
+
+
+def _digits_normalized(text: str) -> str:
+    """``text`` NFKC-normalized when that turns an ID or mobile number out of full-width (or
+    other compatibility) digits into one the patterns see; otherwise unchanged."""
+    if text.isascii():
+        return text
+    normalized = unicodedata.normalize("NFKC", text)
+    if normalized != text and (_ID_NUMBER.search(normalized) or _MOBILE.search(normalized)):
+        return normalized
+    return text
 
 
 def contains_id_or_mobile_number(text: str) -> bool:
     """True when free text holds something shaped like a resident ID number or a mainland
     mobile number: what a "no personal data" text field (a reason, a note) refuses."""
+    text = _digits_normalized(text)
     return bool(_ID_NUMBER.search(text) or _MOBILE.search(text))
 
 

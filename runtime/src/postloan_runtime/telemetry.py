@@ -68,9 +68,10 @@ class PiiSanitizingSpanProcessor(SpanProcessor):
         return self._inner.force_flush(timeout_millis)
 
 
-# Everything redact_text masks needs 11+ consecutive digits (mobile: 11, ID number: 17+1) or
-# a Han character (its own pattern): strings without either pass without running the masks.
-_MAYBE_PERSONAL = re.compile(r"\d{11}|" + _HAN.pattern)
+# Everything redact_text masks needs a run of 11+ digits, possibly grouped by spaces or dashes
+# (mobile: 11, ID number: 17+1; \d also takes full-width digits), or a Han character (its own
+# pattern): strings without either pass without running the masks.
+_MAYBE_PERSONAL = re.compile(r"\d[\d -]{9,}\d|" + _HAN.pattern)
 
 # Long strings found clean (SQL statements above all: every statement span carries one, the
 # same few hundred texts over and over, and the search costs ~10 us each). Only clean texts

@@ -11,6 +11,7 @@ import pytest
 from postloan_runtime.pii import (
     PiiCipher,
     PiiDecryptionError,
+    contains_id_or_mobile_number,
     is_personal_key,
     key_id_of,
     mask_id_number,
@@ -111,6 +112,33 @@ def test_redact_text_masks_ids_mobiles_and_han_names_but_not_other_numbers():
     assert "loan 1234567 ts 1700000000123" in redacted
     # 20-digit ids (e.g. feed positions) are not ID numbers.
     assert redact_text("position 12345678901234567890") == "position 12345678901234567890"
+
+
+@pytest.mark.parametrize(
+    ("text", "secret", "masked"),
+    [
+        ("call +86 138 1234 5678 now", "1234 5678", "138****5678"),
+        ("mobile 138-1234-5678", "1234-5678", "138****5678"),
+        ("id 110101 19900307 123X", "19900307", "110***********123X"),
+        ("id 110101-19900307-1234", "19900307", "110***********1234"),
+        ("tel \uff11\uff13\uff18\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18",
+         "\uff15\uff16\uff17\uff18", "138****5678"),  # full-width digits
+    ],
+)
+def test_grouped_and_full_width_numbers_are_masked_and_refused_in_free_text(
+    text: str, secret: str, masked: str,
+) -> None:
+    """The forms credit_inquiry itself accepts as input (+86 138 1234 5678, 138-1234-5678) and
+    grouped or full-width ID numbers: masked in logs and spans, refused in "no personal data"
+    text fields."""
+    redacted = redact_text(text)
+    assert secret not in redacted and masked in redacted
+    assert contains_id_or_mobile_number(text)
+
+
+def test_dates_times_and_short_numbers_are_left_alone() -> None:
+    for text in ("ts 2026-11-23 18:30:00", "order 1234567890", "amount 12 345 678 fen"):
+        assert redact_text(text) == text and not contains_id_or_mobile_number(text)
 
 
 def test_personal_keys():
