@@ -182,3 +182,20 @@ async def test_a_conversation_off_the_phone_needs_no_connection(harness) -> None
                             outcome=R.CONTACT_OUTCOME_PROMISE_TO_PAY)).attempt
     assert not attempt.connected
     assert await h.count("contact_attempts", "borrower_id = 'b-visit' AND conversation") == 1
+
+
+async def test_another_agents_clearance_cannot_be_used(harness) -> None:
+    """ann's clearance, used by bob, would log bob's call under ann's name and take her slot."""
+    h = harness
+    await h.debtor("b-owner")
+    phone = await h.point("b-owner", "13800002009")
+    check = await h.check("b-owner", phone, agent="ann")
+    assert check.decision == ALLOWED
+    before = await h.counts()
+    error = await refusal(record(h, check.check_id, agent="bob"))
+    assert (error.code, error.reason) == (grpc.StatusCode.FAILED_PRECONDITION,
+                                          "CLEARANCE_MISMATCH")
+    assert error.metadata["field"] == "agent"
+    assert await h.counts() == before
+    attempt = (await record(h, check.check_id, agent="ann")).attempt
+    assert attempt.agent_id == "ann"

@@ -1205,8 +1205,8 @@ class ContactServiceServicer:
         ContactAttempted.
         FAILED_PRECONDITION reasons: CLEARANCE_REFUSED (the check refused), CLEARANCE_EXPIRED
         (released, or expired when the attempt started), CLEARANCE_ALREADY_USED,
-        CLEARANCE_MISMATCH (channel, party or contact point differ, or the attempt started more
-        than 5 minutes before the check's planned time). INVALID_ARGUMENT on `connected` for a
+        CLEARANCE_MISMATCH (channel, party or contact point differ, the attempt started more than
+        5 minutes before the check's planned time, or a person's clearance used by another caller). INVALID_ARGUMENT on `connected` for a
         conversation outcome on a call that did not connect.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)

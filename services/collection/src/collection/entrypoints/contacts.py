@@ -262,7 +262,7 @@ class ContactServicer(collection_pb2_grpc.ContactServiceServicer):
         command = contact_use_cases.RecordCommand(
             request_id=request_id, check_id=check_id, outcome=outcome,
             connected=request.connected, started_at=started_at, ended_at=ended_at,
-            recording_reference=reference, note=note,
+            recording_reference=reference, note=note, recorded_by=current_caller().subject,
         )
         return await contact_use_cases.record_attempt(
             self._running.engine, command, request, clock=self._clock

@@ -113,6 +113,8 @@ class RecordCommand:
     ended_at: dt.datetime | None
     recording_reference: str
     note: str
+    # The verified caller: a person's clearance is only theirs to use.
+    recorded_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -275,6 +277,19 @@ def _clearance_problem(check_row: Row, started_at: dt.datetime) -> FailedPrecond
     return None
 
 
+def _holder_problem(check_row: Row, recorded_by: str) -> FailedPrecondition | None:
+    """A person's clearance (the check names its agent) used by someone else: the attempt
+    would be logged under that agent's name and take their slot."""
+    agent = check_row["agent_id"]
+    if agent and recorded_by != agent:
+        return FailedPrecondition(
+            ContactReasons.CLEARANCE_MISMATCH,
+            "the clearance was given to another agent",
+            {"check_id": str(check_row["check_id"]), "field": "agent"},
+        )
+    return None
+
+
 def _connection_problem(check_row: Row, outcome: str, connected: bool) -> InvalidArgument | None:
     """A conversation on a call that did not connect: the request contradicts itself (the
     channel is the check's, hence judged here and not in the servicer)."""
@@ -368,6 +383,7 @@ async def record_attempt(
             problem = (
                 _connection_problem(check_row, command.outcome, command.connected)
                 or _clearance_problem(check_row, command.started_at)
+                or _holder_problem(check_row, command.recorded_by)
                 or _outcome_problem(check_row, command.outcome, command.connected)
             )
             if problem is not None:
