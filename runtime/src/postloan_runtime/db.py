@@ -40,6 +40,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.util import await_only
 
 from postloan_runtime.config import async_database_url
+from postloan_runtime.errors import Aborted
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -224,17 +225,28 @@ def is_transaction_conflict(exc: BaseException) -> bool:
 
 
 async def retry_transaction_conflicts(
-    transaction: Callable[[], Awaitable[T]], *, attempts: int = 3
+    transaction: Callable[[], Awaitable[T]],
+    *,
+    attempts: int = 3,
+    also_conflict: Callable[[Exception], bool] | None = None,
 ) -> T:
     """Run ``transaction`` (a whole unit of work: it opens, does and commits its own
     transaction) again when the database aborts it for a concurrent one, up to ``attempts``
     times with a short random back-off; for bulk operations that cross the event consumers'
-    row locks. The last conflict propagates (and answers ABORTED)."""
+    row locks. The last conflict propagates (and answers ABORTED).
+
+    ``also_conflict`` names other errors that are conflicts for this transaction (a number a
+    concurrent writer took first, say): retried alike, the last one raised as ``Aborted``."""
     for attempt in range(1, attempts + 1):
         try:
             return await transaction()
         except Exception as exc:
-            if attempt == attempts or not is_transaction_conflict(exc):
+            other = also_conflict is not None and also_conflict(exc)
+            if not (other or is_transaction_conflict(exc)):
+                raise
+            if attempt == attempts:
+                if other:
+                    raise Aborted("the data changed concurrently; retry") from exc
                 raise
             await asyncio.sleep(random.uniform(0.0, 0.05 * 2**attempt))  # noqa: S311 - jitter
     raise AssertionError("unreachable")  # pragma: no cover

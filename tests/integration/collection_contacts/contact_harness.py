@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
 
 import grpc
 from aiosmtpd.controller import Controller
+from google.protobuf.timestamp_pb2 import Timestamp
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -27,6 +28,28 @@ R = resources_pb2
 
 def rid() -> str:
     return str(uuid.uuid4())
+
+
+def ts(instant: datetime) -> Timestamp:
+    out = Timestamp()
+    out.FromDatetime(instant)
+    return out
+
+
+async def record(h, check_id: str, *, agent: str = "agent-1", connected: bool = True,
+                 outcome: int = R.CONTACT_OUTCOME_RIGHT_PARTY_CONTACT,
+                 started: datetime | None = None, ended: datetime | None = None,
+                 request_id: str | None = None) -> collection_pb2.RecordContactAttemptResponse:
+    """RecordContactAttempt as ``agent``: started now (or ``started``), three minutes long."""
+    started = started or h.clock.now()
+    return await h.contacts.RecordContactAttempt(
+        collection_pb2.RecordContactAttemptRequest(
+            request_id=request_id or rid(), check_id=check_id, outcome=outcome,
+            connected=connected, started_at=ts(started),
+            ended_at=ts(ended or started + timedelta(minutes=3)), recording_reference="rec-1",
+        ),
+        metadata=h.agent(agent),
+    )
 
 
 @dataclass

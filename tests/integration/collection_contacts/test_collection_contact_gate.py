@@ -9,8 +9,7 @@ import datetime as dt
 
 import grpc
 import pytest
-from contact_harness import START, R, refusal, rid
-from google.protobuf.timestamp_pb2 import Timestamp
+from contact_harness import START, R, record, refusal, rid, ts
 from sqlalchemy import text
 
 from postloan.collection.v1 import collection_pb2
@@ -18,25 +17,6 @@ from postloan.collection.v1 import collection_pb2
 pytestmark = pytest.mark.integration
 
 CONNECTED = R.CONTACT_DECISION_ALLOWED
-
-
-def ts(instant: dt.datetime) -> Timestamp:
-    out = Timestamp()
-    out.FromDatetime(instant)
-    return out
-
-
-async def record(h, check_id: str, *, agent: str = "agent-1", connected: bool = True,
-                 outcome: int = R.CONTACT_OUTCOME_RIGHT_PARTY_CONTACT,
-                 request_id: str | None = None):
-    return await h.contacts.RecordContactAttempt(
-        collection_pb2.RecordContactAttemptRequest(
-            request_id=request_id or rid(), check_id=check_id, outcome=outcome,
-            connected=connected, started_at=ts(h.clock.now()),
-            ended_at=ts(h.clock.now() + dt.timedelta(minutes=3)), recording_reference="rec-1",
-        ),
-        metadata=h.agent(agent),
-    )
 
 
 async def test_eight_agents_racing_get_exactly_three_connected_calls(harness) -> None:

@@ -9,34 +9,13 @@ import datetime as dt
 
 import grpc
 import pytest
-from contact_harness import R, refusal, rid
-from google.protobuf.timestamp_pb2 import Timestamp
+from contact_harness import R, record, refusal, rid, ts
 
 from postloan.collection.v1 import collection_pb2
 
 pytestmark = pytest.mark.integration
 
 ALLOWED = R.CONTACT_DECISION_ALLOWED
-
-
-def ts(instant: dt.datetime) -> Timestamp:
-    out = Timestamp()
-    out.FromDatetime(instant)
-    return out
-
-
-async def record(h, check_id: str, *, agent: str = "agent-1", connected: bool = True,
-                 outcome: int = R.CONTACT_OUTCOME_RIGHT_PARTY_CONTACT,
-                 started: dt.datetime | None = None, ended: dt.datetime | None = None):
-    started = started or h.clock.now()
-    return await h.contacts.RecordContactAttempt(
-        collection_pb2.RecordContactAttemptRequest(
-            request_id=rid(), check_id=check_id, outcome=outcome, connected=connected,
-            started_at=ts(started), ended_at=ts(ended or started + dt.timedelta(minutes=3)),
-            recording_reference="rec-1",
-        ),
-        metadata=h.agent(agent),
-    )
 
 
 async def planned_check(h, borrower_id: str, point_id: str, planned_at: dt.datetime,

@@ -4,13 +4,20 @@ a stopped consumer catches up, a consumer outlives its producer's restart."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import time
 import uuid
 
 import grpc
 import pytest
-from event_fixtures import EVENT_TYPE, HANDLERS, Database, FeedServer, change_loan
+from event_fixtures import (
+    EVENT_TYPE,
+    HANDLERS,
+    Database,
+    FeedServer,
+    applied,
+    change_loan,
+    running,
+    wait_for,
+)
 from google.protobuf.wrappers_pb2 import StringValue
 from sqlalchemy import text
 
@@ -36,27 +43,6 @@ async def produce(db: Database, transactions: int, start: int = 0) -> None:
         pass
 
 
-async def applied(db: Database) -> int:
-    async with db.engine.connect() as conn:
-        return await conn.scalar(text("SELECT count(*) FROM effects"))
-
-
-async def wait_for(condition, seconds: float = 15.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not await condition():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.05)
-
-
-@contextlib.asynccontextmanager
-async def running(consumer: EventConsumer):
-    task = asyncio.create_task(consumer.run())
-    try:
-        yield task
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
 
 
 def new_consumer(db: Database, source: EventSource) -> EventConsumer:

@@ -4,14 +4,20 @@ is fixed the consumer catches up."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import time
 import uuid
 
 import pytest
-from event_fixtures import EVENT_TYPE, Database, FeedServer, change_loan, record_effect
+from event_fixtures import (
+    EVENT_TYPE,
+    Database,
+    FeedServer,
+    applied,
+    change_loan,
+    record_effect,
+    running,
+    wait_for,
+)
 from sqlalchemy import text
 
 from postloan_runtime.events import (
@@ -50,27 +56,6 @@ async def produce(db: Database, start: int, stop: int) -> None:
         pass
 
 
-async def applied(db: Database) -> int:
-    async with db.engine.connect() as conn:
-        return int(await conn.scalar(text("SELECT count(*) FROM effects")))
-
-
-async def wait_for(condition, seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not await condition():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.05)
-
-
-@contextlib.asynccontextmanager
-async def running(consumer: EventConsumer):
-    task = asyncio.create_task(consumer.run())
-    try:
-        yield task
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
 
 
 def observed(callback, consumer: EventConsumer) -> int:

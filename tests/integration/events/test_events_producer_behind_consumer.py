@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 
 import pytest
 from event_fixtures import (
@@ -21,6 +20,7 @@ from event_fixtures import (
     change_loan,
     create_schema,
     record_effect,
+    wait_for,
 )
 from sqlalchemy import text
 
@@ -39,13 +39,6 @@ async def produce(engine, start: int, stop: int, loan_prefix: str = "loan") -> N
             await change_loan(conn, f"{loan_prefix}-{seq}", seq)
     while await relay_once(engine):
         pass
-
-
-async def wait_for(condition, seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not await condition():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.05)
 
 
 async def scalar(db: Database, sql: str) -> int:

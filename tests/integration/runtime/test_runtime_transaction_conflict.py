@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from postloan_runtime.db import is_transaction_conflict, retry_transaction_conflicts
+from postloan_runtime.errors import Aborted
 from postloan_runtime.grpc_errors import decode_error
 
 pytestmark = pytest.mark.integration
@@ -83,4 +84,40 @@ async def test_a_unit_of_work_that_lost_a_deadlock_runs_again(runtime_engine: As
     calls.clear()
     with pytest.raises(ValueError):
         await retry_transaction_conflicts(other_failure)
+    assert len(calls) == 1
+
+
+async def test_errors_the_caller_names_as_conflicts_are_retried_then_aborted() -> None:
+    """``also_conflict``: e.g. a number a concurrent writer took first; retried like a
+    serialization failure, the last one answered ABORTED, anything else propagates at once."""
+    calls: list[int] = []
+
+    def taken(exc: Exception) -> bool:
+        return isinstance(exc, LookupError)
+
+    async def loses_once() -> str:
+        calls.append(1)
+        if len(calls) == 1:
+            raise LookupError("number taken")
+        return "done"
+
+    assert await retry_transaction_conflicts(loses_once, also_conflict=taken) == "done"
+    assert len(calls) == 2
+
+    async def always_loses() -> str:
+        calls.append(1)
+        raise LookupError("number taken")
+
+    calls.clear()
+    with pytest.raises(Aborted):
+        await retry_transaction_conflicts(always_loses, attempts=3, also_conflict=taken)
+    assert len(calls) == 3
+
+    async def other_failure() -> str:
+        calls.append(1)
+        raise ValueError("not a conflict")
+
+    calls.clear()
+    with pytest.raises(ValueError):
+        await retry_transaction_conflicts(other_failure, also_conflict=taken)
     assert len(calls) == 1

@@ -6,7 +6,11 @@ Payloads are ``google.protobuf.Struct`` so the tests do not depend on any servic
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import time
 import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
 import grpc
@@ -16,7 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from postloan.common.v1 import events_pb2, events_pb2_grpc
 from postloan_runtime.db import new_metadata
-from postloan_runtime.events import DomainEventRecord, EventFeedServicer, append_events
+from postloan_runtime.events import (
+    DomainEventRecord,
+    EventConsumer,
+    EventFeedServicer,
+    append_events,
+)
 
 EVENT_TYPE = Struct.DESCRIPTOR.full_name
 
@@ -139,3 +148,32 @@ class FeedServer:
         if self._server is not None:
             await self._server.stop(grace=None)
             self._server = None
+
+
+# --- waiting on a running consumer (the in-process tests) ---------------------------------
+
+
+async def wait_for(condition: Callable[[], Awaitable[object]], seconds: float = 15.0) -> None:
+    """Until ``condition()`` is truthy, failing the test after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not await condition():
+        assert time.monotonic() < deadline, "timed out"  # noqa: S101 - a test helper
+        await asyncio.sleep(0.05)
+
+
+@contextlib.asynccontextmanager
+async def running(consumer: EventConsumer) -> AsyncIterator[asyncio.Task[None]]:
+    """The consumer running in a task for the block, cancelled after it."""
+    task = asyncio.create_task(consumer.run())
+    try:
+        yield task
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def applied(db: Database) -> int:
+    """How many events the consumer's effect table holds."""
+    async with db.engine.connect() as conn:
+        return int(await conn.scalar(text("SELECT count(*) FROM effects")) or 0)

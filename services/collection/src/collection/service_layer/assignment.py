@@ -12,9 +12,7 @@ Bulk assignment is one set-based statement per tier (window functions; no per-ca
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import random
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,7 +34,7 @@ from collection.service_layer.cases import Change, case_message, release_agent
 from postloan.collection.v1 import collection_pb2
 from postloan.collection.v1 import resources_pb2 as pb
 from postloan_runtime.db import retry_transaction_conflicts
-from postloan_runtime.errors import Aborted, FailedPrecondition, NotFound
+from postloan_runtime.errors import FailedPrecondition, NotFound
 from postloan_runtime.idempotency import run_idempotent_in_transaction
 from postloan_runtime.unit_of_work import UnitOfWork
 
@@ -200,28 +198,18 @@ async def assign_cases(
     # statement waits for that case's row lock takes the number first (a unique violation on
     # pk_case_events). That is the same kind of conflict: the rerun's fresh snapshot sees the
     # consumer's row. (Cheaper than a per-case counter: the race needs an event mid-statement.)
-    for attempt in range(1, _HISTORY_RACE_ATTEMPTS + 1):
-        try:
-            return await retry_transaction_conflicts(
-                lambda: _assign_cases_once(
-                    engine, request_id, tiers, max_cases, request, now=now, today=today,
-                    actor=actor,
-                )
-            )
-        except IntegrityError as exc:
-            if not _history_sequence_taken(exc):
-                raise
-            if attempt == _HISTORY_RACE_ATTEMPTS:
-                raise Aborted("cases changed during the assignment; retry") from exc
-            await asyncio.sleep(random.uniform(0.0, 0.05 * 2**attempt))  # noqa: S311 - jitter
-    raise AssertionError("unreachable")  # pragma: no cover
+    return await retry_transaction_conflicts(
+        lambda: _assign_cases_once(
+            engine, request_id, tiers, max_cases, request, now=now, today=today, actor=actor,
+        ),
+        also_conflict=_history_sequence_taken,
+    )
 
 
-_HISTORY_RACE_ATTEMPTS = 3
-
-
-def _history_sequence_taken(exc: IntegrityError) -> bool:
+def _history_sequence_taken(exc: Exception) -> bool:
     """A unique violation on a case-history row's (case_id, sequence)."""
+    if not isinstance(exc, IntegrityError):
+        return False
     orig = exc.orig
     return getattr(orig, "sqlstate", None) == "23505" and (
         getattr(orig, "constraint_name", None) == "pk_case_events"

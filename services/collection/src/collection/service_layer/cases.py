@@ -550,18 +550,8 @@ async def on_cured_under_plan(
         return False
     conn = change.conn
     await repo.lock_borrower(conn, borrower_id)
-    if plan_id and not schedule_replaced:
-        lifted = (
-            await conn.execute(
-                select(loan_pauses.c.plan_id).where(
-                    loan_pauses.c.loan_id == loan_id,
-                    loan_pauses.c.plan_id == plan_id,
-                    loan_pauses.c.lifted_at.is_not(None),
-                )
-            )
-        ).first()
-        if lifted is not None:
-            return False
+    if plan_id and not schedule_replaced and await _pause_lifted(conn, loan_id, plan_id):
+        return False
     row = await repo.live_case_of_loan(conn, loan_id)
     if row is None:
         return True
@@ -575,17 +565,20 @@ async def on_cured_under_plan(
     return True
 
 
-async def _plan_break_is_stale(conn: AsyncConnection, loan_id: str, plan_id: str) -> bool:
-    lifted = (
-        await conn.execute(
-            select(loan_pauses.c.plan_id).where(
-                loan_pauses.c.loan_id == loan_id,
-                loan_pauses.c.plan_id == plan_id,
-                loan_pauses.c.lifted_at.is_not(None),
-            )
+async def _pause_lifted(conn: AsyncConnection, loan_id: str, plan_id: str) -> bool:
+    """Whether the plan's pause on the loan was recorded and has been lifted."""
+    lifted = await conn.execute(
+        select(loan_pauses.c.plan_id).where(
+            loan_pauses.c.loan_id == loan_id,
+            loan_pauses.c.plan_id == plan_id,
+            loan_pauses.c.lifted_at.is_not(None),
         )
-    ).first()
-    if lifted is not None:
+    )
+    return lifted.first() is not None
+
+
+async def _plan_break_is_stale(conn: AsyncConnection, loan_id: str, plan_id: str) -> bool:
+    if await _pause_lifted(conn, loan_id, plan_id):
         return True
     left_reason = await conn.scalar(
         select(case_loans.c.left_reason)

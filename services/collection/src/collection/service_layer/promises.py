@@ -148,7 +148,11 @@ async def record_promise(
     return response
 
 
-async def _resolve(change: Change, promise: Any, state: PromiseState, paid_fen: int) -> None:
+async def _resolve(
+    change: Change, promise: Any, state: PromiseState, paid_fen: int, *, label: str = ""
+) -> None:
+    """Settle the promise as ``state`` on the change's business date: the row, a history entry
+    (``<label or state>:<promise id>``) and the event."""
     await change.conn.execute(
         update(promises_to_pay)
         .where(promises_to_pay.c.promise_id == promise.promise_id)
@@ -157,7 +161,7 @@ async def _resolve(change: Change, promise: Any, state: PromiseState, paid_fen: 
     await change.history(
         promise.case_id,
         change.entry(CaseEventKind.PROMISE, loan_id=promise.loan_id,
-                     reason=f"{state.value}:{promise.promise_id}"),
+                     reason=f"{label or state.value}:{promise.promise_id}"),
     )
     if state is PromiseState.KEPT:
         change.emit(
@@ -310,26 +314,7 @@ async def _paid_within_window_after_break(change: Change, promise: Any, signed: 
     # Dated no earlier than the break it corrects (the handler's date is the value date).
     late = Change(change.conn, change.now, max(change.business_date, promise.resolved_on),
                   change.actor, change.events)
-    await change.conn.execute(
-        update(promises_to_pay)
-        .where(promises_to_pay.c.promise_id == promise.promise_id)
-        .values(state=PromiseState.KEPT.value, paid_fen=paid, resolved_on=late.business_date)
-    )
-    await late.history(
-        promise.case_id,
-        late.entry(CaseEventKind.PROMISE, loan_id=promise.loan_id,
-                   reason=f"KEPT_LATE:{promise.promise_id}"),
-    )
-    late.emit(
-        ev.PromiseToPayKept(
-            promise_id=str(promise.promise_id),
-            case_id=str(promise.case_id),
-            borrower_id=promise.borrower_id,
-            paid_amount=fen_to_proto(paid, promise.currency),
-            business_date=date_to_proto(late.business_date),
-        ),
-        str(promise.case_id),
-    )
+    await _resolve(late, promise, PromiseState.KEPT, paid, label="KEPT_LATE")
     await undo_escalation(late, promise.case_id, promise.promise_id)
 
 
