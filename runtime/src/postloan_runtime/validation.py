@@ -25,6 +25,7 @@ from typing import Final
 
 from postloan_runtime.errors import FieldViolation, InvalidArgument
 from postloan_runtime.money import CNY, Money, parse_decimal
+from postloan_runtime.pii import contains_id_or_mobile_number
 
 MAX_PAGE_SIZE: Final = 1000
 DEFAULT_PAGE_SIZE: Final = 50
@@ -112,6 +113,25 @@ class Violations:
         """An optional string (a filter, a note): None when empty; otherwise at most
         ``max_length`` characters and free of the control characters ``non_empty`` refuses."""
         if not value or not self._text_fits(value, field, max_length):
+            return None
+        return value
+
+    def free_text(
+        self, value: str, field: str, *, max_length: int, required: bool = False
+    ) -> str | None:
+        """Text a person types (a reason, a note, a comment) that is stored or logged where
+        nobody expects personal data: checked as :meth:`non_empty` when ``required``, else as
+        :meth:`optional_text`, and refused when it holds something shaped like a resident ID
+        number or a mainland mobile number, grouped or in full-width digits too
+        (:func:`postloan_runtime.pii.contains_id_or_mobile_number`). Returns the text as given,
+        or None when it is empty or refused; the description never repeats the value."""
+        if required:
+            if not self.non_empty(value, field, max_length=max_length):
+                return None
+        elif self.optional_text(value, field, max_length=max_length) is None:
+            return None
+        if contains_id_or_mobile_number(value):
+            self.add(field, "must not contain personal data such as ID or mobile numbers")
             return None
         return value
 

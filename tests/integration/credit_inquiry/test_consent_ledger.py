@@ -258,6 +258,8 @@ def _bad_grant() -> ci.GrantConsentRequest:
         ("RevokeConsent", revoke_request(str(uuid.uuid4()), reason=res.REVOCATION_REASON_OTHER),
          ["note"]),
         ("RevokeConsent", revoke_request("42", note="x" * 501), ["consent_id", "note"]),
+        ("RevokeConsent", revoke_request(str(uuid.uuid4()), reason=res.REVOCATION_REASON_OTHER,
+                                         note="borrower called from 138 1234 5678"), ["note"]),
         ("GetConsent", ci.GetConsentRequest(), ["consent_id"]),
         ("GetConsent", ci.GetConsentRequest(consent_id="ABC"), ["consent_id"]),
         ("ListConsents", ci.ListConsentsRequest(page_size=-1, states=[0], page_token="!!"),

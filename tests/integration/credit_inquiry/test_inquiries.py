@@ -307,6 +307,25 @@ async def test_report_read_is_recorded_and_purge_after_retention(h: InquiryHarne
     assert h.bureau.queries == 2
 
 
+async def test_a_report_read_reason_with_a_personal_number_is_refused_unrecorded(
+    h: InquiryHarness,
+) -> None:
+    consent = await h.onboard("b-19")
+    inquiry = await h.inquire("b-19", consent.consent_id)
+    before = await h.counts()
+    for access_reason in ("call back on 13812345678", "ID 110101199003074578 review"):
+        error = await refused(h.inquiries.GetReport(
+            ci.GetReportRequest(report_id=inquiry.report_id, access_reason=access_reason),
+            metadata=h.metadata,
+        ))
+        assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+        violations = decode_error(error).field_violations
+        assert [v.field for v in violations] == ["access_reason"]
+        assert access_reason not in (error.details() or "")
+        assert all(access_reason not in v.description for v in violations)
+    assert await h.counts() == before  # no REPORT_READ record
+
+
 async def test_chain_verifies_and_detects_tampering(h: InquiryHarness) -> None:
     consent = await h.onboard("b-10")
     for _ in range(3):

@@ -309,6 +309,26 @@ async def test_invalid_and_refused_postings_write_nothing(harness: Harness) -> N
     assert await harness.counts() == counts
 
 
+async def test_a_reversal_note_with_a_personal_number_is_refused(harness: Harness) -> None:
+    """The note is stored with the reversal: a mobile or ID number in it is refused (the
+    description does not repeat it) and the repayment stays posted."""
+    harness.clock.set_business_date(dt.date(2024, 3, 1))
+    loan = await harness.register()
+    posted = await harness.post(loan.loan_id, 100, dt.date(2024, 2, 1))
+    counts = await harness.counts()
+    for note in ("bounced, borrower said call 138 1234 5678", "ID 11010519491231002X"):
+        request = monitoring_pb2.ReverseRepaymentRequest(
+            request_id=str(uuid.uuid4()), repayment_id=posted.repayment.repayment_id,
+            reason=resources_pb2.REVERSAL_REASON_BOUNCED, note=note,
+        )
+        error = await refused(
+            harness.repayments.ReverseRepayment(request, metadata=harness.metadata)
+        )
+        assert [v.field for v in error.field_violations] == ["note"]
+        assert not any(ch.isdigit() for v in error.field_violations for ch in v.description)
+    assert await harness.counts() == counts
+
+
 async def _allocations(harness: Harness, loan_id: str) -> dict[str, tuple]:
     listing = await harness.repayments.ListRepayments(
         monitoring_pb2.ListRepaymentsRequest(loan_id=loan_id, page_size=100),

@@ -131,6 +131,43 @@ async def test_bad_input_is_refused_with_reasons_and_nothing_written(suite):
     assert await suite.counts() == before
 
 
+async def test_typed_text_with_a_personal_number_is_refused_and_nothing_written(suite):
+    loan_id = await register_loan(suite)
+    plan = await quoted_plan(suite, loan_id)
+    before = await suite.counts()
+    maker = suite.as_role(*MAKER, subject="maker")
+    lead = suite.as_role(*TEAM_LEAD, subject="lead")
+    personal = res.Hardship(reason=res.HARDSHIP_REASON_ILLNESS,
+                            description="hospital, call 138 1234 5678")
+    calls = [
+        (suite.plans.CheckEligibility(rpc.CheckEligibilityRequest(
+            loan_id=loan_id, terms=RATE_CUT, hardship=personal), metadata=maker),
+         "hardship.description"),
+        (suite.plans.RequestRestructuring(rpc.RequestRestructuringRequest(
+            request_id=str(uuid.uuid4()), loan_id=loan_id, hardship=personal, terms=RATE_CUT),
+            metadata=maker), "hardship.description"),
+        (suite.plans.ApprovePlan(rpc.ApprovePlanRequest(
+            request_id=str(uuid.uuid4()), plan_id=plan.plan_id, quote_id=plan.quote.quote_id,
+            comment="checked ID 110101199003074578"), metadata=lead), "comment"),
+        (suite.plans.RejectPlan(rpc.RejectPlanRequest(
+            request_id=str(uuid.uuid4()), plan_id=plan.plan_id,
+            reason_codes=["AFFORDABILITY_NOT_SHOWN"], comment="spouse on 13812345678"),
+            metadata=lead), "comment"),
+        (suite.observation.LiftClassificationFloor(rpc.LiftClassificationFloorRequest(
+            request_id=str(uuid.uuid4()), loan_id=loan_id, comment="borrower 13812345678"),
+            metadata=suite.as_role(*RISK, subject="risk")), "comment"),
+    ]
+    for call, field in calls:
+        error = await refused(call)
+        assert error.code is grpc.StatusCode.INVALID_ARGUMENT
+        assert error.fields == [field]
+        assert not any(c.isdigit() for v in error.field_violations for c in v.description)
+    assert await suite.counts() == before
+    again = (await suite.plans.GetPlan(rpc.GetPlanRequest(plan_id=plan.plan_id),
+                                       metadata=maker)).plan
+    assert again.state == res.PLAN_STATE_PENDING_APPROVAL and not again.decisions
+
+
 async def test_maker_checker_cannot_be_bypassed(suite):
     loan_id = await register_loan(suite)
     plan = await quoted_plan(suite, loan_id)

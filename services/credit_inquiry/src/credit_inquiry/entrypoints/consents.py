@@ -154,7 +154,7 @@ def validate_revoke(request: credit_inquiry_pb2.RevokeConsentRequest) -> RevokeC
     consent_id = _consent_id(v, request.consent_id)
     reason = _enum(v, request.reason, "reason", RevocationReason)
     note = request.note
-    note_ok = not note or v.optional_text(note, "note", max_length=MAX_NOTE) is not None
+    note_ok = not note or v.free_text(note, "note", max_length=MAX_NOTE) is not None
     if note_ok and reason is RevocationReason.OTHER and not note.strip():
         v.add("note", "is required when reason is REVOCATION_REASON_OTHER")
     v.raise_if_any()

@@ -168,11 +168,13 @@ class InquiryServicer(credit_inquiry_pb2_grpc.InquiryServiceServicer):
     ) -> credit_inquiry_pb2.GetReportResponse:
         v = Violations()
         report_id = v.uuid(request.report_id, "report_id")
-        v.non_empty(request.access_reason, "access_reason", max_length=MAX_ACCESS_REASON)
+        access_reason = v.free_text(
+            request.access_reason, "access_reason", max_length=MAX_ACCESS_REASON, required=True
+        )
         v.raise_if_any()
-        assert report_id is not None  # noqa: S101
+        assert report_id is not None and access_reason is not None  # noqa: S101
         report = await use_cases.get_report(
-            self._ctx, report_id, access_reason=request.access_reason.strip(),
+            self._ctx, report_id, access_reason=access_reason.strip(),
             operator=current_caller().subject,
         )
         return credit_inquiry_pb2.GetReportResponse(report=report)

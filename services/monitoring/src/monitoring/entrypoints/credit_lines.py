@@ -34,22 +34,11 @@ from postloan_runtime import proto_validation
 from postloan_runtime.app import RunningService
 from postloan_runtime.auth import current_caller
 from postloan_runtime.clock import Clock, SystemClock
-from postloan_runtime.pii import contains_id_or_mobile_number
 from postloan_runtime.validation import Violations
 
 DEFAULT_PAGE_SIZE: Final = 50
 MAX_PAGE_SIZE: Final = 500
 REASON_MAX_LENGTH: Final = 500
-
-
-def _reason(v: Violations, value: str) -> str:
-    """Required free text without personal data: ID- or mobile-number-shaped digits are
-    refused (the description never repeats the value)."""
-    if v.non_empty(value, "reason", max_length=REASON_MAX_LENGTH) and (
-        contains_id_or_mobile_number(value)
-    ):
-        v.add("reason", "must not contain personal data such as ID or mobile numbers")
-    return value.strip()
 
 
 class CreditLineServicer(monitoring_pb2_grpc.CreditLineServiceServicer):
@@ -133,13 +122,15 @@ class CreditLineServicer(monitoring_pb2_grpc.CreditLineServiceServicer):
             new_limit_fen = new_limit.fen if new_limit is not None else None
         elif request.HasField("new_limit"):
             v.add("new_limit", "is only for REDUCE_LIMIT")
-        reason = _reason(v, request.reason)
+        reason = v.free_text(
+            request.reason, "reason", max_length=REASON_MAX_LENGTH, required=True
+        ) or ""
         alert_id = v.uuid(request.alert_id, "alert_id", required=False)
         v.raise_if_any()
         assert request_id and credit_line_id and action is not None  # noqa: S101 - checked
         command = TakeCreditLineActionCommand(
             request_id=request_id, credit_line_id=credit_line_id, action=action,
-            new_limit_fen=new_limit_fen, reason=reason, alert_id=alert_id,
+            new_limit_fen=new_limit_fen, reason=reason.strip(), alert_id=alert_id,
             operator=current_caller().subject,
         )
         return await use_cases.take_credit_line_action(

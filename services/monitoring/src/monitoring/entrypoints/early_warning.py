@@ -32,7 +32,6 @@ from postloan_runtime import page_tokens, proto_validation
 from postloan_runtime.app import RunningService
 from postloan_runtime.auth import current_caller
 from postloan_runtime.clock import Clock, SystemClock
-from postloan_runtime.pii import contains_id_or_mobile_number
 from postloan_runtime.validation import Violations
 
 DEFAULT_PAGE_SIZE: Final = 50
@@ -50,16 +49,6 @@ def _digest(request: Message) -> str:
     copy.ClearField("page_token")  # type: ignore[arg-type]
     copy.ClearField("page_size")  # type: ignore[arg-type]
     return hashlib.sha256(copy.SerializeToString(deterministic=True)).hexdigest()[:16]
-
-
-def _note(v: Violations, value: str, field: str) -> str:
-    """Optional free text without personal data: ID- or mobile-number-shaped digits are refused
-    as for a credit-line action's reason (the description never repeats the value)."""
-    if value and v.non_empty(value, field, max_length=NOTE_MAX_LENGTH) and (
-        contains_id_or_mobile_number(value)
-    ):
-        v.add(field, "must not contain personal data such as ID or mobile numbers")
-    return value
 
 
 def _alert_id(v: Violations, value: str) -> uuid.UUID | None:
@@ -130,7 +119,7 @@ class EarlyWarningServicer(monitoring_pb2_grpc.EarlyWarningServiceServicer):
         v = Violations()
         request_id = v.request_id(request.request_id)
         alert_id = _alert_id(v, request.alert_id)
-        _note(v, request.note, "note")
+        v.free_text(request.note, "note", max_length=NOTE_MAX_LENGTH)
         v.raise_if_any()
         assert request_id is not None and alert_id is not None  # noqa: S101 - validated
         return await use_cases.acknowledge_alert(
@@ -145,7 +134,7 @@ class EarlyWarningServicer(monitoring_pb2_grpc.EarlyWarningServiceServicer):
         request_id = v.request_id(request.request_id)
         alert_id = _alert_id(v, request.alert_id)
         v.enum_specified(request.resolution, "resolution", allowed=RESOLUTION_FROM_PROTO)
-        note = _note(v, request.note, "note")
+        note = v.free_text(request.note, "note", max_length=NOTE_MAX_LENGTH) or ""
         v.raise_if_any()
         assert request_id is not None and alert_id is not None  # noqa: S101 - validated
         return await use_cases.resolve_alert(

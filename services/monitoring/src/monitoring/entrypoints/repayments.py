@@ -114,7 +114,7 @@ class RepaymentServicer(monitoring_pb2_grpc.RepaymentServiceServicer):
         reason = None
         if v.enum_specified(request.reason, "reason", allowed=REVERSAL_REASON_FROM_PROTO):
             reason = REVERSAL_REASON_FROM_PROTO[request.reason]  # type: ignore[index]
-        v.optional_text(request.note, "note", max_length=NOTE_MAX_LENGTH)
+        v.free_text(request.note, "note", max_length=NOTE_MAX_LENGTH)
         v.raise_if_any()
         assert request_id and repayment_id and reason  # noqa: S101
         command = ReverseRepaymentCommand(

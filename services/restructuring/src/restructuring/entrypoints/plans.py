@@ -53,10 +53,17 @@ def _optional_identifier(v: Violations, value: str, field: str) -> str | None:
     return _identifier(v, value, field) if value else None
 
 
-def _text(v: Violations, value: str, field: str, limit: int = TEXT_MAX_LENGTH) -> str:
-    # Control characters refused too: a NUL cannot be stored in the plan's JSONB document.
-    v.optional_text(value, field, max_length=limit)
+def _text(v: Violations, value: str, field: str) -> str:
+    # Text a person types (a description, a comment): no ID or mobile numbers, and no control
+    # characters (a NUL cannot be stored in the plan's JSONB document).
+    v.free_text(value, field, max_length=TEXT_MAX_LENGTH)
     return value
+
+
+def _reference(v: Violations, value: str, field: str) -> None:
+    # A document-store or identity-verification reference, not typed text: only its length and
+    # control characters are checked.
+    v.optional_text(value, field, max_length=REFERENCE_MAX_LENGTH)
 
 
 def _uuid(v: Violations, value: str, field: str) -> str | None:
@@ -136,7 +143,7 @@ def validate_hardship(v: Violations, hardship: resources_pb2.Hardship) -> Hardsh
         kind = _identifier(at, item.kind, "kind")
         if not item.document_reference:
             at.add("document_reference", "is required")
-        _text(at, item.document_reference, "document_reference", REFERENCE_MAX_LENGTH)
+        _reference(at, item.document_reference, "document_reference")
         if not _SHA256.fullmatch(item.document_sha256):
             at.add("document_sha256", "must be 64 lowercase hex digits")
         evidence.append(Evidence(kind or "", item.document_reference, item.document_sha256))
@@ -301,8 +308,7 @@ class PlanServicer(restructuring_pb2_grpc.PlanServiceServicer):
             v.add("signed_document_sha256", "must be 64 lowercase hex digits")
         if not request.signer_verification_reference:
             v.add("signer_verification_reference", "is required")
-        _text(v, request.signer_verification_reference, "signer_verification_reference",
-              REFERENCE_MAX_LENGTH)
+        _reference(v, request.signer_verification_reference, "signer_verification_reference")
         signed_at = proto_validation.timestamp(v, request, "signed_at")
         if signed_at is not None and signed_at > self._ctx.clock.now() + SIGNATURE_CLOCK_SKEW:
             v.add("signed_at", "must not be in the future")
