@@ -11,9 +11,11 @@ required_permission``). Callers present ``authorization: Bearer <JWT>`` metadata
   ``kind`` = ``service``, ``sub`` and the only role = ``service:<kebab>``. A service key can only
   vouch for that service.
 
-``aud`` is ``postloan``; ``exp`` is required. Health and reflection stay open; everything else
-is default deny: unknown method or no declared permission -> PERMISSION_DENIED, no valid token
--> UNAUTHENTICATED, role lacks the permission -> PERMISSION_DENIED.
+``aud`` is ``postloan``; ``exp`` and ``iat`` are required, ``iat`` not in the future and
+``exp - iat`` at most ``POSTLOAN_AUTH_MAX_TOKEN_LIFETIME_SECONDS`` (12 h). Health and
+reflection stay open; everything else is default deny: unknown method or no declared
+permission -> PERMISSION_DENIED, no valid token -> UNAUTHENTICATED, role lacks the permission
+-> PERMISSION_DENIED.
 """
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ PERSON_ISSUER = "postloan-issuer"
 ISSUER_KID = "issuer"
 ALGORITHM = "EdDSA"
 CLOCK_SKEW_SECONDS = 10
+# The longest a token may be valid from its issue (exp - iat): a working shift and a margin. A
+# leaked token stops working within this, whatever ``exp`` its minter chose.
+MAX_TOKEN_LIFETIME_SECONDS = 12 * 3600
 SERVICE_ROLE_PREFIX = "service:"
 PERSON = "person"
 SERVICE = "service"
@@ -339,6 +344,21 @@ DECISION_CACHE_SIZE = 1024
 VERIFIED_TOKEN_CACHE_SIZE = 4096
 
 
+def max_token_lifetime_seconds() -> float:
+    """``POSTLOAN_AUTH_MAX_TOKEN_LIFETIME_SECONDS`` (default 12 h); a service does not start
+    with a value that is not a positive number."""
+    raw = os.environ.get("POSTLOAN_AUTH_MAX_TOKEN_LIFETIME_SECONDS")
+    if raw is None:
+        return MAX_TOKEN_LIFETIME_SECONDS
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise SystemExit("POSTLOAN_AUTH_MAX_TOKEN_LIFETIME_SECONDS must be a positive number")
+    return value
+
+
 class TokenVerifier:
     """Verifies tokens against trusted public keys (``kid -> Ed25519PublicKey``).
 
@@ -355,15 +375,19 @@ class TokenVerifier:
         *,
         audience: str = AUDIENCE,
         cache_size: int = VERIFIED_TOKEN_CACHE_SIZE,
+        max_lifetime_seconds: float = MAX_TOKEN_LIFETIME_SECONDS,
     ) -> None:
         self._keys = dict(keys)
         self._audience = audience
+        self._max_lifetime = max_lifetime_seconds
         self._cache_size = cache_size
         self._verified: OrderedDict[str, tuple[Caller, float]] = OrderedDict()
         self._cache_lock = threading.Lock()
 
     @classmethod
-    def from_jwks(cls, jwks: Mapping[str, Any]) -> TokenVerifier:
+    def from_jwks(
+        cls, jwks: Mapping[str, Any], max_lifetime_seconds: float = MAX_TOKEN_LIFETIME_SECONDS
+    ) -> TokenVerifier:
         keys: dict[str, Ed25519PublicKey] = {}
         for jwk in jwks.get("keys", []):
             if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519" or not jwk.get("kid"):
@@ -371,18 +395,20 @@ class TokenVerifier:
             key = OKPAlgorithm.from_jwk(jwk)
             if isinstance(key, Ed25519PublicKey):
                 keys[jwk["kid"]] = key
-        return cls(keys)
+        return cls(keys, max_lifetime_seconds=max_lifetime_seconds)
 
     @classmethod
-    def from_jwks_file(cls, path: str | os.PathLike[str]) -> TokenVerifier:
-        return cls.from_jwks(json.loads(Path(path).read_text()))
+    def from_jwks_file(
+        cls, path: str | os.PathLike[str], max_lifetime_seconds: float = MAX_TOKEN_LIFETIME_SECONDS
+    ) -> TokenVerifier:
+        return cls.from_jwks(json.loads(Path(path).read_text()), max_lifetime_seconds)
 
     @classmethod
     def from_env(cls) -> TokenVerifier:
         """The JWKS named by ``POSTLOAN_AUTH_TRUSTED_KEYS`` (default
         ``$POSTLOAN_KEYS_DIR/trusted.jwks.json``)."""
         path = os.environ.get("POSTLOAN_AUTH_TRUSTED_KEYS") or keys_dir() / "trusted.jwks.json"
-        return cls.from_jwks_file(path)
+        return cls.from_jwks_file(path, max_token_lifetime_seconds())
 
     @property
     def kids(self) -> frozenset[str]:
@@ -447,8 +473,13 @@ class TokenVerifier:
             own = SERVICE_ROLE_PREFIX + kid
             if kind != SERVICE or subject != own or roles != [own]:
                 raise InvalidToken("a service token can only claim its own identity")
+        issued_at, expires_at = claims["iat"], claims["exp"]
+        if issued_at > time.time() + CLOCK_SKEW_SECONDS:
+            raise InvalidToken("token issued in the future")
+        if expires_at - issued_at > self._max_lifetime:
+            raise InvalidToken("token lifetime exceeds the maximum")
         # jwt.decode refuses once exp <= now - leeway: the cache keeps that same bound.
-        return Caller(subject=subject, roles=tuple(roles), kind=kind), float(claims["exp"])
+        return Caller(subject=subject, roles=tuple(roles), kind=kind), float(expires_at)
 
 
 def bearer_token(metadata: Iterable[Any] | None) -> str | None:

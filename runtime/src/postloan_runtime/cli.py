@@ -36,13 +36,21 @@ def keys(
 def token(
     roles: list[str] = typer.Argument(..., help="Roles, e.g. risk_manager auditor"),
     subject: str = typer.Option("dev-operator", help="Who the token names (an operator id)."),
-    ttl_minutes: int = typer.Option(60 * 8, help="Lifetime in minutes."),
+    ttl_minutes: int = typer.Option(
+        60 * 8, min=1, help="Lifetime in minutes (at most the services' maximum, 12 h by default)."
+    ),
     keys_dir: Path = typer.Option(STATE_DIR / "keys"),
 ) -> None:
     """Print a development token for a person with ROLES (signed by the local issuer key)."""
     from datetime import timedelta
 
-    from postloan_runtime.auth import mint_person_token
+    from postloan_runtime.auth import max_token_lifetime_seconds, mint_person_token
+
+    if ttl_minutes * 60 > max_token_lifetime_seconds():
+        raise typer.BadParameter(
+            "longer than the services accept (POSTLOAN_AUTH_MAX_TOKEN_LIFETIME_SECONDS)",
+            param_hint="--ttl-minutes",
+        )
 
     typer.echo(
         mint_person_token(

@@ -5,16 +5,22 @@ from __future__ import annotations
 import json
 import os
 import stat
+import time
 
+import jwt
 import pytest
 
 from postloan_runtime.auth import (
+    ISSUER_KID,
+    MAX_TOKEN_LIFETIME_SECONDS,
     InvalidToken,
     ServiceIdentity,
     TokenVerifier,
     bearer_token,
     generate_dev_keys,
     is_granted,
+    load_private_key,
+    max_token_lifetime_seconds,
     mint_token,
 )
 from postloan_runtime.testing.auth import token_for
@@ -101,3 +107,36 @@ def test_bearer_token_and_grants():
     assert bearer_token(None) is None
     assert is_granted("monitoring.loans.read", {"monitoring.*"})
     assert not is_granted("monitoring.loans.read", {"monitoring.loans.write"})
+
+
+def test_a_token_living_longer_than_the_maximum_is_refused(keys, verifier):
+    """exp - iat beyond the maximum (12 h unless configured) is refused even though the
+    signature and every other claim are valid; a token just within it verifies."""
+    private = load_private_key(keys / f"{ISSUER_KID}.pem")
+    long_lived = mint_token(private, ISSUER_KID, "op-1", ["collector"], "person",
+                            MAX_TOKEN_LIFETIME_SECONDS + 60)
+    with pytest.raises(InvalidToken, match="lifetime"):
+        verifier.verify(long_lived)
+    within = mint_token(private, ISSUER_KID, "op-1", ["collector"], "person",
+                        MAX_TOKEN_LIFETIME_SECONDS)
+    assert verifier.verify(within).subject == "op-1"
+    strict = TokenVerifier.from_jwks_file(keys / "trusted.jwks.json", max_lifetime_seconds=600)
+    with pytest.raises(InvalidToken, match="lifetime"):
+        strict.verify(within)
+
+
+def test_a_token_issued_in_the_future_is_refused(keys, verifier):
+    private = load_private_key(keys / f"{ISSUER_KID}.pem")
+    now = int(time.time())
+    claims = {"iss": "postloan-issuer", "aud": "postloan", "sub": "op-1", "roles": ["collector"],
+              "kind": "person", "iat": now + 3600, "exp": now + 7200}
+    token = jwt.encode(claims, private, algorithm="EdDSA", headers={"kid": ISSUER_KID})
+    with pytest.raises(InvalidToken, match="future|not yet|ImmatureSignature"):
+        verifier.verify(token)
+
+
+@pytest.mark.parametrize("raw", ["0", "-5", "abc", "nan", "inf"])
+def test_an_impossible_maximum_lifetime_stops_the_service(monkeypatch, raw):
+    monkeypatch.setenv("POSTLOAN_AUTH_MAX_TOKEN_LIFETIME_SECONDS", raw)
+    with pytest.raises(SystemExit):
+        max_token_lifetime_seconds()
