@@ -53,6 +53,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
+from postloan_runtime.auth import current_caller_or_none
 from postloan_runtime.db import single_statement_reads
 from postloan_runtime.direct_sql import DirectStatement
 from postloan_runtime.errors import (
@@ -164,14 +165,20 @@ Executor = AsyncConnection | AsyncSession
 def request_fingerprint(
     method: str, request: Message, *, request_id_field: str = "request_id"
 ) -> str:
-    """SHA-256 (hex) of ``method`` and the request's deterministic serialization with
-    ``request_id_field`` cleared: equal for a retry, different for any other payload."""
+    """SHA-256 (hex) of ``method``, the verified caller's subject and the request's
+    deterministic serialization with ``request_id_field`` cleared: equal for a retry by the same
+    caller, different for any other payload or caller. The caller is part of it so that a
+    request_id seen by someone else (a log, a shared screen) replays nobody's stored response to
+    them: another caller's reuse is refused like any other reuse."""
     copy = type(request)()
     copy.CopyFrom(request)
     if request_id_field in copy.DESCRIPTOR.fields_by_name:
         copy.ClearField(request_id_field)
+    caller = current_caller_or_none()
+    subject = b"" if caller is None else caller.subject.encode()
     digest = hashlib.sha256(method.encode())
     digest.update(b"\x00")
+    digest.update(len(subject).to_bytes(4, "big") + subject)  # length-prefixed: unambiguous
     digest.update(copy.SerializeToString(deterministic=True))
     return digest.hexdigest()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 
 import pytest
 from sqlalchemy import text
@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from postloan.common.v1.events_pb2 import GetFeedHeadResponse, SubscribeEventsRequest
 from postloan_runtime.app import RunningService
+from postloan_runtime.auth import Caller, caller_scope
 from postloan_runtime.config import ServiceSettings
 from postloan_runtime.db import create_engine
 from postloan_runtime.errors import FailedPrecondition, InvalidArgument, Unavailable
@@ -272,8 +273,9 @@ async def test_sweeper_worker_purges_with_the_database_clock(engine: AsyncEngine
     try:
         for _ in range(100):
             async with engine.connect() as conn:
-                keys = set((await conn.execute(text("SELECT request_id FROM idempotency_keys")))
-                           .scalars())
+                keys = set(
+                    (await conn.execute(text("SELECT request_id FROM idempotency_keys"))).scalars()
+                )
             if keys == {"kept"}:
                 break
             await asyncio.sleep(0.05)
@@ -297,3 +299,37 @@ async def test_empty_request_id_is_refused(engine: AsyncEngine) -> None:
             response_type=GetFeedHeadResponse,
             effect=effect,
         )
+
+
+async def test_another_caller_reusing_a_request_id_gets_no_stored_response(
+    engine: AsyncEngine,
+) -> None:
+    """A request_id is bound to the caller that first used it: the same payload under another
+    subject is refused as a reuse (nothing replayed, nothing written); the first caller's retry
+    still gets its stored answer."""
+    request_id = str(uuid.uuid4())
+    request = SubscribeEventsRequest(after_position=3)
+
+    async def effect(conn: AsyncConnection) -> GetFeedHeadResponse:
+        return await write_effect(conn, request_id)
+
+    def call() -> Awaitable[GetFeedHeadResponse]:
+        return run_idempotent(
+            engine,
+            request_id=request_id,
+            method=METHOD,
+            request=request,
+            response_type=GetFeedHeadResponse,
+            effect=effect,
+        )
+
+    owner = Caller(subject="op-owner", roles=("collector",), kind="person")
+    other = Caller(subject="op-other", roles=("collector",), kind="person")
+    with caller_scope(owner):
+        first = await call()
+    with caller_scope(other), pytest.raises(InvalidArgument) as refused:
+        await call()
+    assert refused.value.reason == "REQUEST_ID_REUSED"
+    with caller_scope(owner):
+        assert await call() == first
+    assert await count_effects(engine, request_id) == 1
