@@ -83,7 +83,7 @@ test: install proto-check lint typecheck
 # Every benchmark with its default size, one after another (about 20 minutes on 2 cores; 500k
 # cases and 100k loans are the big ones). Run on a quiet machine; figures go to
 # docs/performance.md by hand. Not part of `make test`.
-BENCHES := schedule inquiry post_repayment contact_check quote runtime_overhead daily_cycle \
+BENCHES := schedule floor inquiry post_repayment contact_check quote runtime_overhead daily_cycle \
            assignment
 bench: install
 	@for b in $(BENCHES); do echo "== bench/bench_$$b.py"; \

@@ -54,19 +54,32 @@ asyncio.run(main())
 """
 
 
+ECHO_METHOD = "/bench.Echo/Echo"
+
+
 @asynccontextmanager
-async def echo_server(reply_size: int) -> AsyncIterator[grpc.aio.UnaryUnaryMultiCallable]:
-    """A bare grpc.aio echo server process replying ``reply_size`` bytes; yields its Echo call."""
+async def echo_process(
+    reply_size: int,
+) -> AsyncIterator[tuple[str, grpc.aio.UnaryUnaryMultiCallable]]:
+    """A bare grpc.aio echo server process replying ``reply_size`` bytes; yields its address
+    and its Echo call (``ECHO_METHOD``)."""
     process = subprocess.Popen(  # noqa: ASYNC220 - started once, before any load
         [sys.executable, "-c", ECHO_SERVER, str(reply_size)], stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
-        port = int(await asyncio.to_thread(process.stdout.readline))
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
-            yield channel.unary_unary("/bench.Echo/Echo")
+        address = f"127.0.0.1:{int(await asyncio.to_thread(process.stdout.readline))}"
+        async with grpc.aio.insecure_channel(address) as channel:
+            yield address, channel.unary_unary(ECHO_METHOD)
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@asynccontextmanager
+async def echo_server(reply_size: int) -> AsyncIterator[grpc.aio.UnaryUnaryMultiCallable]:
+    """A bare grpc.aio echo server process replying ``reply_size`` bytes; yields its Echo call."""
+    async with echo_process(reply_size) as (_, call):
+        yield call
 
 
 @asynccontextmanager
