@@ -7,8 +7,11 @@ the same size, measured in the same run from the same client (bench/rpc_bench.py
     python bench/bench_contact_check.py [--seconds 10] [--concurrency 16] [--debtors 1000]
 
 Each check picks a random debtor and alternates SMS and agent calls, so allowed checks
-(clearances) and refusals (caps reached) are both in the mix. The suite's clock is shifted to
-10:00 in Shanghai (the borrowers' zone) so quiet hours never decide the run, whatever the hour.
+(clearances) and refusals (caps reached) are both in the mix. Every debtor has a live case
+assigned to the benchmark's agent (written into collection's database: cases come from
+monitoring, which does not run here), whose calls name no case: the gate finds the case itself.
+The suite's clock is shifted to 10:00 in Shanghai (the borrowers' zone) so quiet hours never
+decide the run, whatever the hour.
 Goal (issue #5): p99 <= 5 ms open-loop at 50% of peak.
 """
 
@@ -33,14 +36,41 @@ from rpc_bench import (
     serial,
     services,
 )
+from sqlalchemy import text
 
 from postloan.collection.v1 import collection_pb2 as cp
 from postloan.collection.v1 import collection_pb2_grpc as cp_grpc
 from postloan.collection.v1 import resources_pb2 as res
 from postloan_runtime.clock import ClockOffsetFile
+from postloan_runtime.db import create_engine
 from postloan_runtime.testing.auth import bearer, token_for
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+AGENT = "bench-agent"
+# The benchmark's agent, and a live case assigned to them for each debtor ``bench-b-<n>``
+# (the default strategy is the one migration 0002 seeds).
+SEED_CASES = (
+    "INSERT INTO agents (agent_id, display_name, tiers, skills, capacity, active, created_at,"
+    " updated_at) VALUES (:agent, :agent, ARRAY['EARLY', 'MIDDLE', 'LATE', 'WRITE_OFF'],"
+    " ARRAY[]::varchar[], 1000000, true, now(), now())",
+    "INSERT INTO cases (case_id, borrower_id, state, tier, treatments, risk_segment,"
+    " strategy_version_id, strategy_arm, agent_id, days_past_due, overdue_fen,"
+    " overdue_at_opening_fen, currency, opened_on, opened_at, updated_at)"
+    " SELECT gen_random_uuid(), 'bench-b-' || g, 'OPEN', 'MIDDLE', ARRAY['AGENT_CALL'],"
+    " 'STANDARD', '00000000-0000-4000-8000-000000000001', 'CHAMPION', :agent, 40, 30000, 30000,"
+    " 'CNY', current_date, now(), now() FROM generate_series(0, :n - 1) AS g",
+)
+
+
+async def seed_cases(database_url: str, debtors: int) -> None:
+    """The agent and one live case per debtor, assigned to them."""
+    engine = create_engine(database_url, pool_size=1)
+    try:
+        async with engine.begin() as conn:
+            for statement in SEED_CASES:
+                await conn.execute(text(statement), {"agent": AGENT, "n": debtors})
+    finally:
+        await engine.dispose()
 
 
 def offset_to_ten_in_shanghai() -> timedelta:
@@ -56,7 +86,8 @@ async def run(args: argparse.Namespace) -> None:
         ClockOffsetFile(suite.clock_offset_file).set_offset(offset_to_ten_in_shanghai())
         supervisor = bearer(token_for(suite.keys_dir, ["collection_supervisor"],
                                       subject="bench-sup"))
-        agent = bearer(token_for(suite.keys_dir, ["collector"], subject="bench-agent"))
+        agent = bearer(token_for(suite.keys_dir, ["collector"], subject=AGENT))
+        await seed_cases(suite.services["collection"].database_url, args.debtors)
         outcomes: Counter[str] = Counter()
         async with grpc.aio.insecure_channel(suite.services["collection"].address) as channel:
             debtor_stub = cp_grpc.DebtorServiceStub(channel)

@@ -197,6 +197,11 @@ async def test_the_gate_refuses_contact_on_a_paused_or_closed_case(harness: Harn
     assert (paused.decision, list(paused.refusal_reasons)) == (
         r.CONTACT_DECISION_REFUSED,
         [r.CONTACT_REFUSAL_REASON_CASE_PAUSED, r.CONTACT_REFUSAL_REASON_NOT_ASSIGNED])
+    # A person naming no case is judged on the borrower's live case, paused here.
+    paused_live = await check(case_id="")
+    assert (paused_live.case_id, list(paused_live.refusal_reasons)) == (
+        case.case_id,
+        [r.CONTACT_REFUSAL_REASON_CASE_PAUSED, r.CONTACT_REFUSAL_REASON_NOT_ASSIGNED])
     # Automated channels are refused alike; without a case (a pre-due reminder) the gate
     # does not look at cases.
     sms = await check(channel=r.CONTACT_CHANNEL_SMS)
@@ -213,14 +218,19 @@ async def test_the_gate_refuses_contact_on_a_paused_or_closed_case(harness: Harn
     assert (closed.decision, list(closed.refusal_reasons)) == (
         r.CONTACT_DECISION_REFUSED,
         [r.CONTACT_REFUSAL_REASON_CASE_CLOSED, r.CONTACT_REFUSAL_REASON_NOT_ASSIGNED])
+    # Closed, it is no longer live: a person naming no case holds nothing.
+    caseless = await check(case_id="")
+    assert (caseless.case_id, list(caseless.refusal_reasons)) == (
+        "", [r.CONTACT_REFUSAL_REASON_NOT_ASSIGNED])
     # Refusals are recorded like any other.
     listed = await contacts.ListContactChecks(
         c.ListContactChecksRequest(case_id=case.case_id,
                                    decision=r.CONTACT_DECISION_REFUSED),
         metadata=h.metadata)
     assert sorted(list(x.refusal_reasons) for x in listed.checks) == [
-        [r.CONTACT_REFUSAL_REASON_CASE_PAUSED], [r.CONTACT_REFUSAL_REASON_CASE_PAUSED,
-                                                 r.CONTACT_REFUSAL_REASON_NOT_ASSIGNED],
+        [r.CONTACT_REFUSAL_REASON_CASE_PAUSED],
+        [r.CONTACT_REFUSAL_REASON_CASE_PAUSED, r.CONTACT_REFUSAL_REASON_NOT_ASSIGNED],
+        [r.CONTACT_REFUSAL_REASON_CASE_PAUSED, r.CONTACT_REFUSAL_REASON_NOT_ASSIGNED],
         [r.CONTACT_REFUSAL_REASON_CASE_CLOSED, r.CONTACT_REFUSAL_REASON_NOT_ASSIGNED]]
 
     # Another borrower's case or an unknown one: NOT_FOUND; a malformed id: INVALID_ARGUMENT;

@@ -104,3 +104,89 @@ async def test_only_the_assignee_or_the_placed_agency_may_contact(harness: Harne
     ]
     assert all(list(x.refusal_reasons) == [r.CONTACT_REFUSAL_REASON_NOT_ASSIGNED]
                for x in refused)
+
+
+async def test_a_person_naming_no_case_is_judged_on_the_borrowers_live_case(
+    harness: Harness,
+) -> None:
+    """Omitting case_id does not escape the assignment rule: a person's contact is judged on
+    the borrower's live case (recorded on the check); with no live case there is nothing the
+    person holds. The system's messages without a case stay outside the rule."""
+    h = harness
+    agents = h.agents
+    contacts = collection_pb2_grpc.ContactServiceStub(h.channel)
+    await h.publish_and_wait(h.monitoring, "monitoring", mon.DelinquencyChanged(
+        loan_id="L-7", borrower_id="B-7", business_date=day(D0), from_bucket="M1",
+        to_bucket="M2", days_past_due=40, overdue=mres.ComponentAmounts(total=cny(30_000)),
+        outstanding_principal=cny(500_000)))
+    [case] = (await h.cases.ListCases(c.ListCasesRequest(borrower_id="B-7"),
+                                      metadata=h.metadata)).cases
+    phones = {"B-7": await h.debtor_with_phone("B-7", "13912345697"),
+              "B-8": await h.debtor_with_phone("B-8", "13912345696")}  # B-8: no case at all
+    await agents.CreateAgency(c.CreateAgencyRequest(request_id=request_id(), agency=r.Agency(
+        agency_id="AG-1", name="Agency AG-1", tiers=ALL_TIERS, capacity=10, active=True,
+        commission_rate=money_pb2.DecimalValue(value="0.2000"))), metadata=h.metadata)
+    for agent_id, agency_id in (("ann", ""), ("bob", ""), ("carol", "AG-1")):
+        await agents.CreateAgent(c.CreateAgentRequest(request_id=request_id(), agent=r.Agent(
+            agent_id=agent_id, display_name=agent_id, agency_id=agency_id, tiers=ALL_TIERS,
+            capacity=10, active=True)), metadata=h.metadata)
+    await h.assignment.ReassignCase(
+        c.ReassignCaseRequest(request_id=request_id(), case_id=case.case_id, agent_id="ann",
+                              reason="owner"), metadata=h.metadata)
+
+    async def check(who: str, borrower_id: str = "B-7",
+                    channel: int = r.CONTACT_CHANNEL_AGENT_CALL) -> r.ContactCheck:
+        return (await contacts.CheckContact(
+            c.CheckContactRequest(
+                request_id=request_id(), borrower_id=borrower_id, channel=channel,
+                party=r.CONTACT_PARTY_DEBTOR,
+                contact_point_id=phones[borrower_id]
+                if channel != r.CONTACT_CHANNEL_FIELD_VISIT else ""),
+            metadata=bearer(token_for(h.keys_dir, ["collector"], subject=who)))).check
+
+    def verdict(check_row: r.ContactCheck) -> tuple[int, list[int]]:
+        return check_row.decision, list(check_row.refusal_reasons)
+
+    # (a) Another agent's case: refused, and the refusal is recorded against the live case.
+    bob_call = await check("bob")
+    assert verdict(bob_call) == REFUSED_NOT_ASSIGNED
+    assert bob_call.case_id == case.case_id
+    assert verdict(await check("bob", channel=r.CONTACT_CHANNEL_FIELD_VISIT)) == (
+        REFUSED_NOT_ASSIGNED)
+    assert verdict(await check("carol")) == REFUSED_NOT_ASSIGNED
+    # (b) The assignee may contact without naming the case; the check names it.
+    ann_call = await check("ann")
+    assert verdict(ann_call) == ALLOWED
+    assert (ann_call.case_id, ann_call.agent_id) == (case.case_id, "ann")
+    # (c) A borrower with no live case: no person holds anything there.
+    assert verdict(await check("ann", "B-8")) == REFUSED_NOT_ASSIGNED
+    assert verdict(await check("ann", "B-8", r.CONTACT_CHANNEL_FIELD_VISIT)) == (
+        REFUSED_NOT_ASSIGNED)
+    # The system's message without a case is not held to the rule, nor tied to a case.
+    for borrower_id in ("B-7", "B-8"):
+        sms = await check("scheduler", borrower_id, r.CONTACT_CHANNEL_SMS)
+        assert verdict(sms) == ALLOWED
+        assert (sms.case_id, sms.agent_id) == ("", "")
+
+    # (d) Placed with AG-1: AG-1's agent may contact without naming the case, ann no longer.
+    await h.assignment.PlaceCaseWithAgency(
+        c.PlaceCaseWithAgencyRequest(request_id=request_id(), case_id=case.case_id,
+                                     agency_id="AG-1", reason="no progress"),
+        metadata=h.metadata)
+    carol_call = await check("carol", channel=r.CONTACT_CHANNEL_FIELD_VISIT)
+    assert verdict(carol_call) == ALLOWED
+    assert (carol_call.case_id, carol_call.agency_id) == (case.case_id, "AG-1")
+    assert verdict(await check("ann", channel=r.CONTACT_CHANNEL_FIELD_VISIT)) == (
+        REFUSED_NOT_ASSIGNED)
+
+    # Every refusal is recorded, on the live case or (B-8) on none.
+    refused = (await contacts.ListContactChecks(
+        c.ListContactChecksRequest(decision=r.CONTACT_DECISION_REFUSED), metadata=h.metadata
+    )).checks
+    assert sorted((x.borrower_id, x.case_id, x.agent_id) for x in refused) == sorted([
+        ("B-7", case.case_id, "bob"), ("B-7", case.case_id, "bob"),
+        ("B-7", case.case_id, "carol"), ("B-7", case.case_id, "ann"),
+        ("B-8", "", "ann"), ("B-8", "", "ann"),
+    ])
+    assert all(list(x.refusal_reasons) == [r.CONTACT_REFUSAL_REASON_NOT_ASSIGNED]
+               for x in refused)

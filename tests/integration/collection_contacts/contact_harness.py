@@ -24,6 +24,15 @@ from postloan_runtime.testing.auth import bearer, token_for
 # Monday 2 June 2025, 10:00 in Shanghai.
 START = datetime(2025, 6, 2, 2, 0, tzinfo=UTC)
 R = resources_pb2
+# The outside agency the gate tests' agents work for: a person contacts a borrower only on a
+# case they hold, so :meth:`Harness.hold` places the borrower's live case with it.
+GATE_AGENCY = "AG-GATE"
+PERSON_CHANNELS = frozenset(
+    {R.CONTACT_CHANNEL_AGENT_CALL, R.CONTACT_CHANNEL_FIELD_VISIT, R.CONTACT_CHANNEL_LETTER}
+)
+_TIERS = "ARRAY['EARLY', 'MIDDLE', 'LATE', 'WRITE_OFF']"
+# The strategy every fresh collection database starts with (migration 0002).
+_DEFAULT_STRATEGY_ID = "00000000-0000-4000-8000-000000000001"
 
 
 def rid() -> str:
@@ -97,6 +106,35 @@ class Harness:
                   "message_dispatches")
         return {t: await self.count(t) for t in tables}
 
+    async def hold(self, borrower_id: str, *agents: str) -> None:
+        """Make ``agents`` agents of :data:`GATE_AGENCY` and give the borrower a live case
+        placed with it (kept if the borrower has one already), so they may contact the borrower
+        without naming the case. Written straight into the tables: these tests serve only the
+        contact servicers."""
+        now = datetime.now(UTC)
+        async with self.engine.begin() as conn:
+            await conn.execute(text(
+                "INSERT INTO agencies (agency_id, name, tiers, capacity, active, commission_rate,"
+                f" created_at, updated_at) VALUES (:agency, 'Gate tests', {_TIERS}, 1000000,"
+                " true, 0.1, :now, :now) ON CONFLICT DO NOTHING"
+            ), {"agency": GATE_AGENCY, "now": now})
+            for agent in agents:
+                await conn.execute(text(
+                    "INSERT INTO agents (agent_id, display_name, agency_id, tiers, skills,"
+                    f" capacity, active, created_at, updated_at) VALUES (:agent, :agent, :agency,"
+                    f" {_TIERS}, ARRAY[]::varchar[], 1000, true, :now, :now)"
+                    " ON CONFLICT DO NOTHING"
+                ), {"agent": agent, "agency": GATE_AGENCY, "now": now})
+            await conn.execute(text(
+                "INSERT INTO cases (case_id, borrower_id, state, tier, treatments, risk_segment,"
+                " strategy_version_id, strategy_arm, agency_id, days_past_due, overdue_fen,"
+                " overdue_at_opening_fen, currency, opened_on, opened_at, updated_at)"
+                " VALUES (:case_id, :borrower, 'OPEN', 'MIDDLE', ARRAY['AGENT_CALL'], 'STANDARD',"
+                " :strategy, 'CHAMPION', :agency, 40, 30000, 30000, 'CNY', :today, :now, :now)"
+                " ON CONFLICT (borrower_id) WHERE state <> 'CLOSED' DO NOTHING"
+            ), {"case_id": uuid.uuid4(), "borrower": borrower_id, "strategy": _DEFAULT_STRATEGY_ID,
+                "agency": GATE_AGENCY, "today": START.date(), "now": now})
+
     async def debtor(self, borrower_id: str, zone: str = "Asia/Shanghai",
                      code: str = "CN") -> None:
         await self.debtors.UpdateDebtorProfile(
@@ -125,6 +163,10 @@ class Harness:
                     channel: int = R.CONTACT_CHANNEL_AGENT_CALL,
                     party: int = R.CONTACT_PARTY_DEBTOR,
                     request_id: str | None = None) -> R.ContactCheck:
+        """CheckContact without a case, as ``agent`` (a person's channel: one who holds the
+        borrower's live case, see :meth:`hold`)."""
+        if channel in PERSON_CHANNELS:
+            await self.hold(borrower_id, agent)
         response = await self.contacts.CheckContact(
             collection_pb2.CheckContactRequest(
                 request_id=request_id or rid(), borrower_id=borrower_id, channel=channel,

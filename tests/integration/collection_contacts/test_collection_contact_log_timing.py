@@ -20,6 +20,7 @@ ALLOWED = R.CONTACT_DECISION_ALLOWED
 
 async def planned_check(h, borrower_id: str, point_id: str, planned_at: dt.datetime,
                         *, agent: str = "agent-1") -> R.ContactCheck:
+    await h.hold(borrower_id, agent)
     response = await h.contacts.CheckContact(
         collection_pb2.CheckContactRequest(
             request_id=rid(), borrower_id=borrower_id, channel=R.CONTACT_CHANNEL_AGENT_CALL,
@@ -149,6 +150,7 @@ async def test_a_conversation_off_the_phone_needs_no_connection(harness) -> None
     """A field visit is not a call: it never "connects", yet can be a conversation."""
     h = harness
     await h.debtor("b-visit")
+    await h.hold("b-visit", "agent-1")
     response = await h.contacts.CheckContact(
         collection_pb2.CheckContactRequest(
             request_id=rid(), borrower_id="b-visit", channel=R.CONTACT_CHANNEL_FIELD_VISIT,

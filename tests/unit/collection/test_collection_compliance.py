@@ -451,16 +451,26 @@ def test_a_person_contacts_only_on_a_case_they_hold(
     assert check_contact(CN_V1, debtor(), planned, ()).refusals == expected
 
 
-def test_the_system_sending_and_contacts_without_a_case_are_not_held_to_assignment() -> None:
+def test_the_system_sending_is_not_held_to_assignment() -> None:
     sms = PlannedContact(Channel.SMS, Party.DEBTOR, PHONE, at("2025-06-02T11:00:00+08:00"),
                          case_state="OPEN", case_holder=Holder(agent_id="agent-ann"))
     assert check_contact(CN_V1, debtor(), sms, ()).refusals == ()
     robocall = dataclasses.replace(sms, channel=Channel.IVR, case_holder=Holder())
     assert check_contact(CN_V1, debtor(), robocall, ()).refusals == ()
-    # An agent's call with no case (no assignment to check).
-    caseless = dataclasses.replace(sms, channel=Channel.AGENT_CALL, case_state=None,
-                                   contactor=BOB)
-    assert check_contact(CN_V1, debtor(), caseless, ()).refusals == ()
+    # The system sending without a case (a pre-due reminder).
+    reminder = dataclasses.replace(sms, case_state=None, case_holder=Holder())
+    assert check_contact(CN_V1, debtor(), reminder, ()).refusals == ()
+
+
+@pytest.mark.parametrize("contactor", [ANN, BOB, ACME_CAROL])
+@pytest.mark.parametrize("channel", [Channel.AGENT_CALL, Channel.FIELD_VISIT])
+def test_a_person_without_a_case_holds_nothing(contactor: Holder, channel: Channel) -> None:
+    # A person's contact with no case (the borrower has no live case): nothing they hold.
+    caseless = PlannedContact(channel, Party.DEBTOR,
+                              PHONE if channel is Channel.AGENT_CALL else None,
+                              at("2025-06-02T11:00:00+08:00"), case_state=None,
+                              contactor=contactor)
+    assert check_contact(CN_V1, debtor(), caseless, ()).refusals == (Refusal.NOT_ASSIGNED,)
 
 
 def test_not_assigned_is_listed_with_the_other_refusals() -> None:

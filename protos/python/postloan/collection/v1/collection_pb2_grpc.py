@@ -1195,6 +1195,12 @@ class ContactServiceServicer:
         the check is recorded. An allowed check is a clearance holding its slot under the caps
         until used by RecordContactAttempt or expired. A refusal is a normal response
         (decision REFUSED with reasons), not an error.
+        Assignment: a person's contact (agent call, field visit, letter; the verified caller) is
+        refused NOT_ASSIGNED unless the caller is the case's current assignee (in-house agent) or
+        works for the agency it is placed with (agency's agent). With case_id empty the case is the
+        borrower's live (open or paused) case, recorded on the check, and its state rules apply as
+        when named (CASE_PAUSED); a borrower with no live case has no case the caller holds:
+        NOT_ASSIGNED. What the system sends (SMS, IVR, e-mail, app push) is not held to it.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

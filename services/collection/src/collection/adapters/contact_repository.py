@@ -105,7 +105,9 @@ _PROFILE_COLUMNS: Final = tuple(
 # The debtor's row locked FOR UPDATE (checks of one debtor go one after another), with the
 # agency of the checking agent, the contact point, the case and the jurisdiction profile in
 # effect: none of these is ordered by the debtor's lock (their writers do not take it), so
-# reading them with the lock costs no guarantee. No debtor: no row.
+# reading them with the lock costs no guarantee. The case is the one named (``:case_id``, of this
+# borrower) or, when ``:live_case`` is true (``:case_id`` then NULL), the borrower's live case:
+# at most one (uq_cases_borrower_live), so the join adds no row. No debtor: no row.
 _GATE_SUBJECT: Final = DirectStatement(
     "SELECT d.borrower_id, d.time_zone, d.jurisdiction_code, d.preferred_windows,"
     " d.quiet_hours_consent_at,"
@@ -118,7 +120,8 @@ _GATE_SUBJECT: Final = DirectStatement(
     + ", ".join(f"j.{c} AS profile_{c}" for c in _PROFILE_COLUMNS)
     + " FROM debtor_profiles AS d"
     " LEFT JOIN contact_points AS p ON p.contact_point_id = :contact_point_id"
-    " LEFT JOIN cases AS k ON k.case_id = :case_id AND k.borrower_id = :borrower_id"
+    " LEFT JOIN cases AS k ON k.borrower_id = :borrower_id"
+    " AND (k.case_id = :case_id OR (:live_case AND k.state <> 'CLOSED'))"
     " LEFT JOIN LATERAL (SELECT " + ", ".join(_PROFILE_COLUMNS)
     + " FROM jurisdiction_profiles WHERE code = d.jurisdiction_code AND effective_from <= :now"
     " ORDER BY version DESC LIMIT 1) AS j ON true"
@@ -309,17 +312,19 @@ class ContactRepository:
 
     async def gate_subject(
         self, borrower_id: str, *, agent_id: str | None, contact_point_id: uuid.UUID | None,
-        case_id: uuid.UUID | None, now: dt.datetime,
+        case_id: uuid.UUID | None, live_case: bool = False, now: dt.datetime,
     ) -> GateSubject | None:
         """Lock the debtor's profile row and read what the gate needs besides the flags and
-        the history (None: no such debtor). One round trip, except when the debtor row changed
-        while this waited for its lock: PostgreSQL then rechecks the new row version but keeps
-        the profile it joined for the old one, so a profile that does not match the debtor's
-        jurisdiction (or none) is read again."""
+        the history (None: no such debtor); the case is ``case_id`` or, with ``live_case`` and
+        no ``case_id``, the borrower's live (not closed) case. One round trip, except when the
+        debtor row changed while this waited for its lock: PostgreSQL then rechecks the new row
+        version but keeps the profile it joined for the old one, so a profile that does not
+        match the debtor's jurisdiction (or none) is read again."""
         found = await _GATE_SUBJECT.fetchrow(
             self._conn,
             {"borrower_id": borrower_id, "agent_id": agent_id,
-             "contact_point_id": contact_point_id, "case_id": case_id, "now": now},
+             "contact_point_id": contact_point_id, "case_id": case_id,
+             "live_case": live_case and case_id is None, "now": now},
         )
         if found is None:
             return None

@@ -12,10 +12,12 @@ A clearance (an allowed check not yet used by an attempt and not expired) counts
 connected *and* went unanswered: it holds its place under every cap until used or expired, so
 concurrent checks cannot together exceed a cap.
 
-Assignment: a contact made by a person (an agent of ours or of an outside agency) on a case is
-refused unless that person holds the case: an in-house agent must be the case's current
-assignee, an agency's agent must work for the agency the case is placed with. Contacts the system
-sends (no agent: SMS, push, IVR robocall, e-mail, pre-due reminders) are not subject to it.
+Assignment: a contact made by a person (an agent of ours or of an outside agency) is refused
+unless that person holds the case it is made on: an in-house agent must be the case's current
+assignee, an agency's agent must work for the agency the case is placed with. A person's contact
+is always on a case (the caller names it, or the gate takes the borrower's live case): with no
+case there is nothing they hold, and it is refused. Contacts the system sends (no agent: SMS,
+push, IVR robocall, e-mail, pre-due reminders) are not subject to it.
 """
 
 from __future__ import annotations
@@ -172,7 +174,7 @@ class PlannedContact:
     contact_point: ContactPointView | None
     planned_at: dt.datetime  # UTC
     # State of the case the contact is for ("OPEN", "PAUSED", "CLOSED"); None without a case
-    # (pre-due reminders).
+    # (pre-due reminders; a person without a case is refused NOT_ASSIGNED).
     case_state: str | None = None
     # The person making the contact; NOBODY when the system sends it (automated channels).
     contactor: Holder = NOBODY
@@ -288,12 +290,15 @@ def check_contact(
 
 
 def holds_case(planned: PlannedContact) -> bool:
-    """Whether the contactor may contact on the planned contact's case: always without a case or
-    without a person (the system sending); an agency's agent when the case is placed with that
-    agency; an in-house agent when they are the case's current assignee."""
+    """Whether the contactor may contact on the planned contact's case: always without a person
+    (the system sending); never for a person without a case (there is no case they hold); an
+    agency's agent when the case is placed with that agency; an in-house agent when they are the
+    case's current assignee."""
     person = planned.contactor
-    if planned.case_state is None or person.agent_id is None:
+    if person.agent_id is None:
         return True
+    if planned.case_state is None:
+        return False
     if person.agency_id is not None:
         return planned.case_holder.agency_id == person.agency_id
     return planned.case_holder.agent_id == person.agent_id

@@ -64,11 +64,13 @@ def _identifier(v: Violations, value: str, field: str, *, required: bool = True)
 
 
 def _reason(v: Violations, value: str, field: str, *, required: bool = True) -> str | None:
+    """A reason or note a person types, kept in the case history: refused when it holds an ID
+    or mobile number (``Violations.free_text``)."""
     if not value.strip():
         if required:
             v.add(field, "is required")
         return None
-    if not v.non_empty(value, field, max_length=REASON_MAX):
+    if v.free_text(value, field, max_length=REASON_MAX, required=True) is None:
         return None
     return value.strip()
 

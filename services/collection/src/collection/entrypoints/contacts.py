@@ -85,9 +85,17 @@ def _uuid(v: Violations, value: str, field: str, *, required: bool = True) -> uu
 
 
 def _text(v: Violations, value: str, field: str, max_length: int) -> str:
-    """Free text (notes, reasons): bounded, without control characters (PostgreSQL refuses
-    NUL in text)."""
+    """Text that is not typed about a person (a reference, a filter): bounded, without control
+    characters (PostgreSQL refuses NUL in text)."""
     v.optional_text(value, field, max_length=max_length)
+    return value
+
+
+def _free_text(v: Violations, value: str, field: str, max_length: int) -> str:
+    """Text a person types (a note, a reason), stored where nobody expects personal data: as
+    :func:`_text`, and refused when it holds an ID or mobile number (the violation never repeats
+    it). Contact-point values are not free text: they are meant to hold numbers."""
+    v.free_text(value, field, max_length=max_length)
     return value
 
 
@@ -256,7 +264,7 @@ class ContactServicer(collection_pb2_grpc.ContactServiceServicer):
         reference = _text(
             v, request.recording_reference, "recording_reference", REFERENCE_MAX_LENGTH
         )
-        note = _text(v, request.note, "note", NOTE_MAX_LENGTH)
+        note = _free_text(v, request.note, "note", NOTE_MAX_LENGTH)
         v.raise_if_any()
         assert request_id and check_id and outcome and started_at  # noqa: S101
         command = contact_use_cases.RecordCommand(
@@ -442,7 +450,7 @@ class DebtorServicer(collection_pb2_grpc.DebtorServiceServicer):
         v = Violations()
         request_id = v.request_id(request.request_id)
         point_id = _uuid(v, request.contact_point_id, "contact_point_id")
-        reason = _text(v, request.reason, "reason", 200)
+        reason = _free_text(v, request.reason, "reason", 200)
         v.raise_if_any()
         assert request_id and point_id  # noqa: S101
         return await debtor_use_cases.deactivate_point(
@@ -466,7 +474,7 @@ class DebtorServicer(collection_pb2_grpc.DebtorServiceServicer):
             elif reason is not None and reason is not DoNotContactReason.CHANNEL_STOP:
                 v.add("channel", "applies to CHANNEL_STOP flags only")
         point_id = _uuid(v, request.contact_point_id, "contact_point_id", required=False)
-        note = _text(v, request.note, "note", NOTE_MAX_LENGTH)
+        note = _free_text(v, request.note, "note", NOTE_MAX_LENGTH)
         expires_at = proto_validation.timestamp(v, request, "expires_at", required=False)
         if expires_at is not None and expires_at <= self._clock.now():
             v.add("expires_at", "must be in the future")
@@ -489,7 +497,7 @@ class DebtorServicer(collection_pb2_grpc.DebtorServiceServicer):
         v = Violations()
         request_id = v.request_id(request.request_id)
         flag_id = _uuid(v, request.flag_id, "flag_id")
-        reason = _text(v, request.reason, "reason", NOTE_MAX_LENGTH)
+        reason = _free_text(v, request.reason, "reason", NOTE_MAX_LENGTH)
         v.raise_if_any()
         assert request_id and flag_id  # noqa: S101
         return await debtor_use_cases.clear_flag(

@@ -137,12 +137,17 @@ async def _gate(
     """Lock the debtor, decide, record the check (allowed: a clearance). Returns the row.
     Three statements: the debtor locked with what does not depend on its lock (contact point,
     case, agent's agency, jurisdiction profile); then, after the lock, the flags and the recent
-    contacts; then the check."""
+    contacts; then the check.
+
+    A person's contact is judged on a case: the one named, or else the borrower's live case,
+    which the check then records (none: refused NOT_ASSIGNED, as the person holds no case)."""
+    person = command.agent_id is not None
     subject = await repo.gate_subject(
         command.borrower_id,
         agent_id=command.agent_id,
         contact_point_id=command.contact_point_id,
         case_id=uuid.UUID(command.case_id) if command.case_id is not None else None,
+        live_case=person and command.case_id is None,
         now=now,
     )
     if subject is None:
@@ -158,11 +163,12 @@ async def _gate(
         agent_id=command.agent_id,
         agency_id=subject.agent_agency_id if command.agent_id is not None else None,
     )
-    case_state, case_holder = None, NOBODY
-    if command.case_id is not None:
-        case_row = subject.case
-        if case_row is None:
-            raise NotFound("case", command.case_id)
+    case_id, case_state, case_holder = command.case_id, None, NOBODY
+    case_row = subject.case
+    if case_id is not None and case_row is None:
+        raise NotFound("case", case_id)
+    if case_row is not None:  # the case named, or a person's contact: the live case
+        case_id = str(case_row["case_id"])
         case_state = case_row["state"]
         case_holder = Holder(agent_id=case_row["agent_id"], agency_id=case_row["agency_id"])
     code = debtor_row["jurisdiction_code"]
@@ -194,7 +200,7 @@ async def _gate(
         {
             "check_id": uuid.uuid4(),
             "borrower_id": command.borrower_id,
-            "case_id": command.case_id,
+            "case_id": case_id,
             "channel": command.channel.value,
             "party": command.party.value,
             "contact_point_id": command.contact_point_id,
