@@ -250,3 +250,35 @@ async def test_the_gate_refuses_contact_on_a_paused_or_closed_case(harness: Harn
         await check(case_id=other.case_id)
     assert foreign.value.code() == grpc.StatusCode.NOT_FOUND
     assert await h.table_counts("contact_checks", "idempotency_keys") == before
+
+
+async def test_a_deployment_with_its_own_bucket_names_cures_and_keeps_them(
+    harness: Harness,
+) -> None:
+    """Monitoring configured with its own bucket set (current bucket ``C``, spanning a few days):
+    a cure under a plan shows the bucket and days the LoanCured names, not "M0"; a
+    DelinquencyChanged at 0 days into ``C`` (an older producer) closes the case as a cure,
+    and one into ``C`` with days past due counts as arrears."""
+    h = harness
+    await h.publish_and_wait(h.monitoring, "monitoring",
+                             delinquent("L-9", "B-9", dpd=12, to_bucket="X1"))
+    await pause(h, "L-9", "B-9", "P-9")
+    cured = replaced("L-9", "B-9", "P-9")
+    cured.from_bucket, cured.to_bucket, cured.days_past_due = "X1", "C", 2
+    await h.publish_and_wait(h.monitoring, "monitoring", cured)
+    case = await the_case(h, "B-9")
+    assert case.state == r.CASE_STATE_PAUSED
+    assert (case.loans[0].bucket, case.loans[0].days_past_due) == ("C", 2)
+
+    await h.publish_and_wait(h.monitoring, "monitoring",
+                             delinquent("L-8", "B-8", dpd=12, to_bucket="X1"))
+    await h.publish_and_wait(h.monitoring, "monitoring",
+                             delinquent("L-8", "B-8", dpd=0, overdue=0, to_bucket="C"))
+    closed = await the_case(h, "B-8")
+    assert (closed.state, closed.close_reason) == (r.CASE_STATE_CLOSED, r.CASE_CLOSE_REASON_CURED)
+
+    await h.publish_and_wait(h.monitoring, "monitoring",
+                             delinquent("L-7", "B-7", dpd=2, overdue=500, to_bucket="C"))
+    opened = await the_case(h, "B-7")
+    assert opened.state == r.CASE_STATE_OPEN
+    assert (opened.loans[0].bucket, opened.loans[0].days_past_due) == ("C", 2)

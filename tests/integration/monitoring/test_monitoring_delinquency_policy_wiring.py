@@ -4,6 +4,7 @@ bucket codes the daily cycle gives, and the cycle then finds nothing to correct.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import uuid
@@ -93,19 +94,22 @@ class Configured:
         return loan.status.days_past_due, loan.status.bucket
 
 
-@pytest.fixture
-async def configured(
+@contextlib.asynccontextmanager
+async def monitoring_with(
+    buckets: str,
     make_database: Callable[[str], Awaitable[str]],
-    monitoring_keys_dir: Path,
-    monitoring_telemetry: TelemetryHandle,
+    keys_dir: Path,
+    telemetry: TelemetryHandle,
     monkeypatch: pytest.MonkeyPatch,
 ) -> AsyncIterator[Configured]:
+    """Monitoring through its real app with no arrears tolerance and the bucket set
+    ``buckets``, its clock at 15 February 2024."""
     monkeypatch.setenv(TOLERANCE_ENV, "0")
-    monkeypatch.setenv(BUCKETS_ENV, BUCKETS)
+    monkeypatch.setenv(BUCKETS_ENV, buckets)
     clock = ManualClock.at_business_date(dt.date(2024, 2, 15))
     async with service_under_test(
         "monitoring", lambda: build_app(clock=clock), make_database=make_database,
-        keys_dir=monitoring_keys_dir, telemetry=monitoring_telemetry,
+        keys_dir=keys_dir, telemetry=telemetry,
     ) as service:
         yield Configured(
             service=service, clock=clock,
@@ -114,6 +118,18 @@ async def configured(
             cycle=monitoring_pb2_grpc.DailyCycleServiceStub(service.channel),
             metadata=service.metadata("lending_frontend"),
         )
+
+
+@pytest.fixture
+async def configured(
+    make_database: Callable[[str], Awaitable[str]],
+    monitoring_keys_dir: Path,
+    monitoring_telemetry: TelemetryHandle,
+    monkeypatch: pytest.MonkeyPatch,
+) -> AsyncIterator[Configured]:
+    async with monitoring_with(BUCKETS, make_database, monitoring_keys_dir,
+                               monitoring_telemetry, monkeypatch) as configured:
+        yield configured
 
 
 async def test_postings_and_reversals_age_loans_as_the_daily_cycle_does(
@@ -191,3 +207,30 @@ async def test_a_new_loan_starts_in_the_configured_current_bucket(configured: Co
             "SELECT count(*) FROM bucket_history WHERE loan_id = :k"), {"k": loan_id})).scalar()
     assert history == 0
     assert await configured.status(loan_id) == (0, "C")
+
+
+async def test_a_current_bucket_spanning_days_cures_at_posting_with_its_days(
+    make_database: Callable[[str], Awaitable[str]],
+    monitoring_keys_dir: Path,
+    monitoring_telemetry: TelemetryHandle,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With a current bucket of 0-4 days, paying the oldest installment while the next is 4
+    days late moves the loan into it: LoanCured names the bucket and the 4 days."""
+    async with monitoring_with("C:0,X1:5,X2:31,X3+:61", make_database, monitoring_keys_dir,
+                               monitoring_telemetry, monkeypatch) as configured:
+        loan_id = await configured.register()
+        owed = await configured.first_installment(loan_id)
+        await configured.post(loan_id, owed - 50, dt.date(2024, 2, 15))
+        today = dt.date(2024, 3, 19)  # installment 2 (15 March) is 4 days late, past grace
+        configured.clock.set_business_date(today)
+        await configured.run_cycle(today)
+        assert await configured.status(loan_id) == (33, "X2")
+        paid = await configured.post(loan_id, 50, today)
+        assert (paid.loan.status.days_past_due, paid.loan.status.bucket) == (4, "C")
+        async with configured.service.engine.connect() as conn:
+            cured = [m_events.LoanCured.FromString(bytes(p)) for p in (await conn.execute(text(
+                "SELECT payload FROM outbox WHERE ordering_key = :k AND event_type = :t"),
+                {"k": loan_id, "t": m_events.LoanCured.DESCRIPTOR.full_name})).scalars()]
+        assert [(c.from_bucket, c.to_bucket, c.days_past_due) for c in cured] == [
+            ("X2", "C", 4)]

@@ -129,7 +129,7 @@ class DelinquencyChanged(_message.Message):
     def __init__(self, loan_id: _Optional[str] = ..., borrower_id: _Optional[str] = ..., business_date: _Optional[_Union[_money_pb2.Date, _Mapping]] = ..., from_bucket: _Optional[str] = ..., to_bucket: _Optional[str] = ..., days_past_due: _Optional[int] = ..., overdue: _Optional[_Union[_resources_pb2.ComponentAmounts, _Mapping]] = ..., outstanding_principal: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., cause: _Optional[_Union[_resources_pb2.DelinquencyChangeCause, str]] = ..., plan_id: _Optional[str] = ...) -> None: ...
 
 class LoanCured(_message.Message):
-    __slots__ = ("loan_id", "borrower_id", "business_date", "from_bucket", "previous_days_past_due", "cause", "plan_id")
+    __slots__ = ("loan_id", "borrower_id", "business_date", "from_bucket", "previous_days_past_due", "cause", "plan_id", "to_bucket", "days_past_due")
     LOAN_ID_FIELD_NUMBER: _ClassVar[int]
     BORROWER_ID_FIELD_NUMBER: _ClassVar[int]
     BUSINESS_DATE_FIELD_NUMBER: _ClassVar[int]
@@ -137,6 +137,8 @@ class LoanCured(_message.Message):
     PREVIOUS_DAYS_PAST_DUE_FIELD_NUMBER: _ClassVar[int]
     CAUSE_FIELD_NUMBER: _ClassVar[int]
     PLAN_ID_FIELD_NUMBER: _ClassVar[int]
+    TO_BUCKET_FIELD_NUMBER: _ClassVar[int]
+    DAYS_PAST_DUE_FIELD_NUMBER: _ClassVar[int]
     loan_id: str
     borrower_id: str
     business_date: _money_pb2.Date
@@ -144,7 +146,9 @@ class LoanCured(_message.Message):
     previous_days_past_due: int
     cause: _resources_pb2.DelinquencyChangeCause
     plan_id: str
-    def __init__(self, loan_id: _Optional[str] = ..., borrower_id: _Optional[str] = ..., business_date: _Optional[_Union[_money_pb2.Date, _Mapping]] = ..., from_bucket: _Optional[str] = ..., previous_days_past_due: _Optional[int] = ..., cause: _Optional[_Union[_resources_pb2.DelinquencyChangeCause, str]] = ..., plan_id: _Optional[str] = ...) -> None: ...
+    to_bucket: str
+    days_past_due: int
+    def __init__(self, loan_id: _Optional[str] = ..., borrower_id: _Optional[str] = ..., business_date: _Optional[_Union[_money_pb2.Date, _Mapping]] = ..., from_bucket: _Optional[str] = ..., previous_days_past_due: _Optional[int] = ..., cause: _Optional[_Union[_resources_pb2.DelinquencyChangeCause, str]] = ..., plan_id: _Optional[str] = ..., to_bucket: _Optional[str] = ..., days_past_due: _Optional[int] = ...) -> None: ...
 
 class LoanPaidOff(_message.Message):
     __slots__ = ("loan_id", "borrower_id", "paid_off_date", "total_repaid", "plan_id")

@@ -12,6 +12,8 @@ from decimal import ROUND_CEILING, Decimal
 from enum import StrEnum
 from typing import Final
 
+# The current bucket of monitoring's default set: what a cured loan shows when its LoanCured
+# names none (events from producers before LoanCured.to_bucket).
 CURRENT_BUCKET: Final = "M0"
 # Case ids are derived from the event that opened the case, so a redelivered or replayed event
 # names the same case (and the champion/challenger draw on the id stays the same).
@@ -84,8 +86,11 @@ class Reasons:
     LOAN_NOT_IN_CASE = "LOAN_NOT_IN_CASE"
 
 
-def is_delinquent_bucket(bucket: str) -> bool:
-    return bucket != CURRENT_BUCKET
+def is_delinquency(days_past_due: int) -> bool:
+    """Whether a DelinquencyChanged reports a loan in arrears. Monitoring reports every move
+    into the current bucket as LoanCured, whatever the deployment names its buckets; a
+    DelinquencyChanged at 0 days (from a producer before that) is a cure all the same."""
+    return days_past_due > 0
 
 
 def state_for(active_loans_paused: Iterable[bool]) -> CaseState:

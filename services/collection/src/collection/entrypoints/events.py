@@ -24,7 +24,7 @@ from collection.adapters.case_tables import (
     pre_due_reminders,
     strategy_versions,
 )
-from collection.domain.cases import CloseReason, is_delinquent_bucket
+from collection.domain.cases import CURRENT_BUCKET, CloseReason, is_delinquency
 from collection.service_layer import cases as case_use_cases
 from collection.service_layer import promises as promise_use_cases
 from collection.service_layer.cases import Change, LoanFigures
@@ -88,7 +88,7 @@ class CollectionEventHandlers:
         await promise_use_cases.break_overdue_promises(
             change, day, settlement_days=self._settlement_days
         )
-        if is_delinquent_bucket(event.to_bucket):
+        if is_delinquency(event.days_past_due):
             loan = LoanFigures(
                 loan_id=event.loan_id,
                 bucket=event.to_bucket,
@@ -100,7 +100,7 @@ class CollectionEventHandlers:
             await case_use_cases.on_delinquency(
                 change, borrower_id=event.borrower_id, loan=loan, event_id=envelope.event_id
             )
-        else:  # monitoring reports cures as LoanCured; a move to M0 here is treated alike
+        else:  # monitoring reports cures as LoanCured; one at 0 days here is treated alike
             await self._cured(change, event)
         await change.flush()
 
@@ -113,6 +113,7 @@ class CollectionEventHandlers:
             change, borrower_id=event.borrower_id, loan_id=event.loan_id,
             plan_id=event.plan_id or None,
             schedule_replaced=event.cause == mres.DELINQUENCY_CHANGE_CAUSE_SCHEDULE_REPLACED,
+            bucket=event.to_bucket or CURRENT_BUCKET, days_past_due=event.days_past_due,
         )
         if not under_plan:
             await case_use_cases.on_loan_left(

@@ -34,6 +34,7 @@ from collection.adapters.case_tables import (
     strategy_versions,
 )
 from collection.domain.cases import (
+    CURRENT_BUCKET,
     CaseEventKind,
     CaseState,
     CloseReason,
@@ -493,7 +494,7 @@ async def on_delinquency(
     change: Change, *, borrower_id: str, loan: LoanFigures, event_id: str
 ) -> Any | None:
     """A loan moved to a delinquent bucket: update its case, add it to the borrower's live
-    case, or open a case (a move back to M0 comes as LoanCured instead)."""
+    case, or open a case (a move back to the current bucket comes as LoanCured instead)."""
     conn = change.conn
     await repo.lock_borrower(conn, borrower_id)
     row = await repo.live_case_of_loan(conn, loan.loan_id)
@@ -535,10 +536,11 @@ async def on_loan_left(
 
 async def on_cured_under_plan(
     change: Change, *, borrower_id: str, loan_id: str, plan_id: str | None,
-    schedule_replaced: bool,
+    schedule_replaced: bool, bucket: str = CURRENT_BUCKET, days_past_due: int = 0,
 ) -> bool:
-    """A cure that a restructuring plan brought (monitoring's LoanCured or a move to M0 with
-    the plan's id, or caused by the schedule replacement) does not close the case: collection
+    """A cure that a restructuring plan brought (monitoring's LoanCured with the plan's id, or
+    caused by the schedule replacement; ``bucket`` and ``days_past_due`` are where it landed)
+    does not close the case: collection
     stays paused until the plan completes (PlanCompleted / LoanPaidOff) or breaks (PlanBroken).
     The loan's figures in its live case are refreshed and the case stays live, to be paused by
     PauseCase whichever of the event and the RPC comes first.
@@ -558,7 +560,7 @@ async def on_cured_under_plan(
     await conn.execute(
         update(case_loans)
         .where(case_loans.c.case_id == row.case_id, case_loans.c.loan_id == loan_id)
-        .values(bucket="M0", days_past_due=0, overdue_fen=0)
+        .values(bucket=bucket, days_past_due=days_past_due, overdue_fen=0)
     )
     refreshed = await repo.refresh_aggregates(conn, row.case_id, change.now)
     await _state_moved(change, refreshed, row.state, plan_id=plan_id, reason="CURED_UNDER_PLAN")

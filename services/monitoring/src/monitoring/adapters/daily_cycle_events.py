@@ -49,20 +49,24 @@ def _event(payload: Any, loan_id: str, *id_parts: object) -> DomainEventRecord:
     )
 
 
-def change_events(row: RowMapping, business_date: dt.date) -> list[DomainEventRecord]:
-    """DelinquencyChanged or LoanCured, ClassificationChanged and ScheduleBreachThresholdCrossed
-    for one changed loan (a kind ``C`` row of the batch statement)."""
+def change_events(
+    row: RowMapping, business_date: dt.date, current_bucket: str
+) -> list[DomainEventRecord]:
+    """DelinquencyChanged or LoanCured (a move into ``current_bucket``, as at posting),
+    ClassificationChanged and ScheduleBreachThresholdCrossed for one changed loan (a kind ``C``
+    row of the batch statement)."""
     loan_id, currency = row["loan_id"], row["currency"]
     day = date_to_proto(business_date)
     events: list[DomainEventRecord] = []
     plan_id = row["plan_id"] or ""
     if row["bucket"] != row["old_bucket"]:
-        if row["dpd"] == 0:
+        if row["bucket"] == current_bucket:
             events.append(_event(
                 events_pb2.LoanCured(
                     loan_id=loan_id, borrower_id=row["borrower_id"], business_date=day,
                     from_bucket=row["old_bucket"], previous_days_past_due=row["old_dpd"],
-                    cause=DAILY_CYCLE, plan_id=plan_id,
+                    cause=DAILY_CYCLE, plan_id=plan_id, to_bucket=row["bucket"],
+                    days_past_due=row["dpd"],
                 ),
                 loan_id, business_date,
             ))

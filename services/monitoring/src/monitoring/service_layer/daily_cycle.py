@@ -305,7 +305,7 @@ async def _run_batch(
                 events.append(due_soon_event(row, day))
                 continue
             changed += 1
-            events.extend(change_events(row, day))
+            events.extend(change_events(row, day, delinquency.buckets.current))
             if early_warning.is_first_payment_default(row, policy.early_warning):
                 fpd_rows.append(row)
         events.extend(

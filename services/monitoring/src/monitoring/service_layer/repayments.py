@@ -261,6 +261,8 @@ def _bucket_events(
                 previous_days_past_due=before.days_past_due,
                 cause=cause,
                 plan_id=loan.plan_id or "",
+                to_bucket=after.bucket,
+                days_past_due=after.days_past_due,
             )
         ]
     figures = status_figures(loan)
