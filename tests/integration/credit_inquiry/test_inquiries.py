@@ -537,8 +537,12 @@ async def test_reuse_never_serves_sections_the_current_consent_does_not_cover(
             text("SELECT risk_features FROM inquiries WHERE inquiry_id = :i"),
             {"i": uuid.UUID(second.inquiry_id)},
         )
-    # SUMMARY carries none of the scorecard's facts: every feature is unavailable.
+    # SUMMARY carries none of the scorecard's facts: every feature is unavailable, and the
+    # message says so (its int32 fields read 0, which is not a genuine 0).
     assert features and set(features.values()) == {None}
+    every = [f.name for f in res.RiskFeatures.DESCRIPTOR.fields][:-1]
+    assert list(second.risk_features.unavailable_features) == every
+    assert list(first.risk_features.unavailable_features) == []
     assert list(second.score.reason_codes) == []
     report = (
         await h.inquiries.GetReport(

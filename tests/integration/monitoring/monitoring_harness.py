@@ -107,13 +107,14 @@ class Harness:
 
     async def inquiry(self, borrower: str, *, score: int | None, inquiries_1m: int,
                       day: dt.date, inquiry_id: str | None = None,
-                      hard: bool = True) -> tuple[bool, str]:
+                      hard: bool = True, unavailable: tuple[str, ...] = ()) -> tuple[bool, str]:
         payload = ci_events.InquiryCompleted(
             inquiry_id=inquiry_id or f"INQ-{uuid.uuid4().hex[:10]}", borrower_id=borrower,
             inquiry_type=(ci_resources.INQUIRY_TYPE_HARD if hard
                           else ci_resources.INQUIRY_TYPE_SOFT),
             outcome=ci_resources.INQUIRY_OUTCOME_REPORT_RETRIEVED,
-            risk_features=ci_resources.RiskFeatures(inquiries_last_1_month=inquiries_1m),
+            risk_features=ci_resources.RiskFeatures(inquiries_last_1_month=inquiries_1m,
+                                                    unavailable_features=unavailable),
         )
         if score is not None:
             payload.score.CopyFrom(ci_resources.Score(score=score, model_version="v1"))

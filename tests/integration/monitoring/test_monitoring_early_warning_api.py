@@ -101,6 +101,21 @@ async def test_inquiry_events_store_signals_and_raise_borrower_alerts(harness: H
     assert await harness.list_alerts(borrower_id="B-APPLICANT") == []
 
 
+async def test_an_unavailable_inquiry_count_is_stored_as_no_signal(harness: Harness) -> None:
+    """A consent without the inquiry-records section: the count reads 0 on the wire and is
+    named unavailable; monitoring stores no count (NULL), not a genuine 0."""
+    _, unknown = await harness.inquiry("B-EW-9", score=None, inquiries_1m=0,
+                                       day=dt.date(2024, 3, 1),
+                                       unavailable=("inquiries_last_1_month",))
+    _, known = await harness.inquiry("B-EW-9", score=None, inquiries_1m=0,
+                                     day=dt.date(2024, 3, 2))
+    async with harness.engine.connect() as conn:  # type: ignore[attr-defined]
+        stored = dict((await conn.execute(text(
+            "SELECT inquiry_id, inquiries_1m FROM borrower_inquiries WHERE borrower_id = :b"),
+            {"b": "B-EW-9"})).all())
+    assert stored == {unknown: None, known: 0}
+
+
 async def test_lifecycle_operator_idempotency_and_refusals(harness: Harness) -> None:
     await harness.register(borrower="B-EW-3")
     await harness.inquiry("B-EW-3", score=None, inquiries_1m=6, day=dt.date(2024, 3, 1))

@@ -193,7 +193,7 @@ class IdentityVerification(_message.Message):
     def __init__(self, verification_id: _Optional[str] = ..., borrower_id: _Optional[str] = ..., outcome: _Optional[_Union[IdentityMatchOutcome, str]] = ..., masked_name: _Optional[str] = ..., masked_resident_id_number: _Optional[str] = ..., masked_mobile: _Optional[str] = ..., bureau_reference: _Optional[str] = ..., consent_id: _Optional[str] = ..., verified_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., requested_by: _Optional[str] = ...) -> None: ...
 
 class RiskFeatures(_message.Message):
-    __slots__ = ("inquiries_last_1_month", "inquiries_last_3_months", "inquiries_last_6_months", "accounts_currently_overdue", "worst_status_24_months", "overdue_months_24_months", "revolving_utilization", "oldest_account_age_months", "public_records", "total_outstanding")
+    __slots__ = ("inquiries_last_1_month", "inquiries_last_3_months", "inquiries_last_6_months", "accounts_currently_overdue", "worst_status_24_months", "overdue_months_24_months", "revolving_utilization", "oldest_account_age_months", "public_records", "total_outstanding", "unavailable_features")
     INQUIRIES_LAST_1_MONTH_FIELD_NUMBER: _ClassVar[int]
     INQUIRIES_LAST_3_MONTHS_FIELD_NUMBER: _ClassVar[int]
     INQUIRIES_LAST_6_MONTHS_FIELD_NUMBER: _ClassVar[int]
@@ -204,6 +204,7 @@ class RiskFeatures(_message.Message):
     OLDEST_ACCOUNT_AGE_MONTHS_FIELD_NUMBER: _ClassVar[int]
     PUBLIC_RECORDS_FIELD_NUMBER: _ClassVar[int]
     TOTAL_OUTSTANDING_FIELD_NUMBER: _ClassVar[int]
+    UNAVAILABLE_FEATURES_FIELD_NUMBER: _ClassVar[int]
     inquiries_last_1_month: int
     inquiries_last_3_months: int
     inquiries_last_6_months: int
@@ -214,7 +215,8 @@ class RiskFeatures(_message.Message):
     oldest_account_age_months: int
     public_records: int
     total_outstanding: _money_pb2.Money
-    def __init__(self, inquiries_last_1_month: _Optional[int] = ..., inquiries_last_3_months: _Optional[int] = ..., inquiries_last_6_months: _Optional[int] = ..., accounts_currently_overdue: _Optional[int] = ..., worst_status_24_months: _Optional[int] = ..., overdue_months_24_months: _Optional[int] = ..., revolving_utilization: _Optional[_Union[_money_pb2.DecimalValue, _Mapping]] = ..., oldest_account_age_months: _Optional[int] = ..., public_records: _Optional[int] = ..., total_outstanding: _Optional[_Union[_money_pb2.Money, _Mapping]] = ...) -> None: ...
+    unavailable_features: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, inquiries_last_1_month: _Optional[int] = ..., inquiries_last_3_months: _Optional[int] = ..., inquiries_last_6_months: _Optional[int] = ..., accounts_currently_overdue: _Optional[int] = ..., worst_status_24_months: _Optional[int] = ..., overdue_months_24_months: _Optional[int] = ..., revolving_utilization: _Optional[_Union[_money_pb2.DecimalValue, _Mapping]] = ..., oldest_account_age_months: _Optional[int] = ..., public_records: _Optional[int] = ..., total_outstanding: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., unavailable_features: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Score(_message.Message):
     __slots__ = ("score", "model_version", "reason_codes")

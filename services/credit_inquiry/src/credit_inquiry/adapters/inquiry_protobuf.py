@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 from credit_inquiry.adapters.protobuf import enum_to_proto
 from credit_inquiry.domain.consent import ConsentPurpose, ReportSection
@@ -31,9 +31,17 @@ def verification_to_proto(v: IdentityVerification) -> resources_pb2.IdentityVeri
     )
 
 
+# (proto field name, RiskFeatures attribute) in the message's field order.
+_PROTO_FEATURES: Final = tuple(
+    (f.name, "total_outstanding_fen" if f.name == "total_outstanding" else f.name)
+    for f in resources_pb2.RiskFeatures.DESCRIPTOR.fields
+    if f.name != "unavailable_features"
+)
+
+
 def risk_features_to_proto(features: RiskFeatures) -> resources_pb2.RiskFeatures:
-    """Unavailable features (section not authorized) read as 0: the contract's int32 fields
-    have no presence. The message fields are left unset."""
+    """Unavailable features (section not authorized) are named in ``unavailable_features``;
+    their int32 fields read 0 (no presence) and their message fields are left unset."""
     message = resources_pb2.RiskFeatures(
         inquiries_last_1_month=features.inquiries_last_1_month or 0,
         inquiries_last_3_months=features.inquiries_last_3_months or 0,
@@ -48,7 +56,11 @@ def risk_features_to_proto(features: RiskFeatures) -> resources_pb2.RiskFeatures
         message.revolving_utilization.CopyFrom(decimal_to_proto(features.revolving_utilization))
     if features.total_outstanding_fen is not None:
         message.total_outstanding.CopyFrom(fen_to_proto(features.total_outstanding_fen))
+    message.unavailable_features.extend(
+        name for name, field in _PROTO_FEATURES if getattr(features, field) is None
+    )
     return message
+
 
 
 def explanation_to_json(result: ScoreResult, model: ScoringModel) -> dict[str, Any]:

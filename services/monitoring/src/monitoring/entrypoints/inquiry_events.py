@@ -35,10 +35,16 @@ def inquiry_completed_handler(
             timestamp_from_proto(payload.completed_at) if payload.HasField("completed_at")
             else clock.now()
         )
+        features = payload.risk_features
         signal = InquirySignal(
             score=payload.score.score if payload.HasField("score") else None,
-            inquiries_1m=(payload.risk_features.inquiries_last_1_month
-                          if payload.HasField("risk_features") else None),
+            # An unavailable count (its section not authorized) reads 0: no signal, not zero.
+            inquiries_1m=(
+                features.inquiries_last_1_month
+                if payload.HasField("risk_features")
+                and "inquiries_last_1_month" not in features.unavailable_features
+                else None
+            ),
         )
         events = await record_inquiry(
             conn,
