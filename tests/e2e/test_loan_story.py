@@ -129,13 +129,13 @@ def half_up(value: Decimal) -> int:
 
 def expected_penalty(principal_fen: int, due: dt.date, through: dt.date) -> int:
     """Penalty the daily cycle accrues on an unpaid installment when run for every date up to
-    ``through``: the first past-due date accrues the grace days too, then one day per date,
-    each accrual rounded half-up to the fen (monitoring's delinquency rules)."""
+    ``through``: nothing before the grace period is over, then every day from the due date
+    (the grace days too), rounded half-up to the fen once on the total, however many runs
+    accrued it (monitoring's delinquency rules)."""
     first = due + dt.timedelta(days=GRACE_DAYS + 1)
     if through < first:
         return 0
-    daily = Decimal(principal_fen) * PENALTY_RATE / 360
-    return half_up(daily * (GRACE_DAYS + 1)) + (through - first).days * half_up(daily)
+    return half_up(Decimal(principal_fen) * PENALTY_RATE * (through - due).days / 360)
 
 
 async def wait_for_midnight_margin() -> None:

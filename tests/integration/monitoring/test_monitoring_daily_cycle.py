@@ -9,9 +9,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
+import random
 import signal
 import subprocess
 import sys
+from collections import namedtuple
 from decimal import Decimal
 
 import pytest
@@ -20,12 +22,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from monitoring.domain.delinquency import (
     DEFAULT_BUCKETS,
+    DEFAULT_TOLERANCE_FEN,
     InstallmentArrears,
     classify,
     days_past_due,
     effective_penalty_rate,
+    is_past_due,
+    penalty_accrual_days,
     penalty_for_days,
+    penalty_increment,
 )
+from monitoring.domain.loans import DEFAULT_RATE_CAP
 from monitoring.service_layer.daily_cycle import DailyCyclePolicy, run_daily_cycle
 from monitoring.testing.synthetic_book import generate_book
 from postloan.monitoring.v1 import events_pb2 as monitoring_events
@@ -150,10 +157,95 @@ async def test_penalty_accrues_daily_within_the_cap_and_grace_days_count(make_da
                 {"l": target.loan_id, "s": target.sequence})).one()
         rate = effective_penalty_rate(Decimal("0.09"), Decimal("0.18"), Decimal("0.24"))
         first_days = (DAYS[0] - target.due_date).days
-        expected = penalty_for_days(target.principal_due_fen, rate, first_days) + (
-            penalty_for_days(target.principal_due_fen, rate, 1)
-        )
+        # Two runs (the grace days and the first day after them, then one more day), rounded
+        # once on the cumulative principal-days: the same fen as one run over all the days.
+        expected = penalty_for_days(target.principal_due_fen, rate, first_days + 1)
         assert (penalty, through) == (expected, DAYS[1])
+    finally:
+        await engine.dispose()
+
+
+async def test_penalty_sql_agrees_with_the_domain_for_random_inputs(make_database) -> None:
+    """Random rates, grace periods, partial payments, penalty already owed (some of it accrued
+    before principal-days were kept) and random gaps between runs: after every run each
+    installment's penalty, principal-days and accrual date are what the domain's functions
+    give (``penalty_accrual_days``, ``penalty_increment``, ``is_past_due``)."""
+    _, engine = await book(make_database, n=80)
+    rng = random.Random(20240227)
+    try:
+        async with engine.begin() as conn:
+            for loan_id in (await conn.execute(text("SELECT loan_id FROM loans"))).scalars():
+                await conn.execute(text(
+                    "UPDATE loans SET penalty_annual_rate = :p, current_annual_rate = :c, "
+                    "grace_days = :g WHERE loan_id = :l"), {
+                        "l": loan_id, "g": rng.randint(0, 5),
+                        "p": Decimal(rng.randint(0, 1500)) / 10_000,
+                        "c": Decimal(rng.randint(500, 2600)) / 10_000})
+            rows = (await conn.execute(text(
+                "SELECT loan_id, sequence, due_date, principal_due_fen FROM installments "
+                "WHERE state <> 'PAID'"))).all()
+            for loan_id, sequence, due, principal in rows:
+                through = (rng.choice([None, due + dt.timedelta(days=rng.randint(0, 20))])
+                           if due < BOOK_DATE - dt.timedelta(days=21) else None)
+                await conn.execute(text(
+                    "UPDATE installments SET principal_paid_fen = :paid, penalty_due_fen = :pen,"
+                    " penalty_paid_fen = :pen_paid, penalty_principal_days = :pdays,"
+                    " penalty_accrued_through = :through, penalty_days_from = :days_from"
+                    " WHERE loan_id = :l AND sequence = :s"), {
+                        "l": loan_id, "s": sequence,
+                        "paid": rng.choice([0, 0, principal - rng.randint(0, 150),
+                                            rng.randint(0, principal)]),
+                        "pen": (pen := rng.choice([0, rng.randint(0, 5000)])),
+                        "pen_paid": rng.randint(0, pen),
+                        "pdays": rng.choice([0, rng.randint(0, 10**9)]) if through else 0,
+                        "through": through, "days_from": rng.choice([None, through])})
+        query = text(
+            "SELECT i.loan_id, i.sequence, i.due_date, i.state, l.grace_days,"
+            " l.penalty_annual_rate, l.current_annual_rate, i.principal_due_fen,"
+            " i.principal_paid_fen, i.interest_due_fen - i.interest_paid_fen AS interest_unpaid,"
+            " i.penalty_due_fen, i.penalty_paid_fen + i.penalty_waived_fen AS penalty_settled,"
+            " i.penalty_principal_days, i.penalty_accrued_through"
+            " FROM installments i JOIN loans l USING (loan_id) WHERE l.state = 'ACTIVE'"
+            " ORDER BY 1, 2")
+        async with engine.connect() as conn:
+            result = (await conn.execute(query)).all()
+        item = namedtuple("item", result[0]._fields)  # type: ignore[misc]
+        expected = {(r.loan_id, r.sequence): item(*r) for r in result}
+        day, accruing = BOOK_DATE, 0
+        while day < BOOK_DATE + dt.timedelta(days=40):
+            for key, r in expected.items():
+                if r.state in ("PAID", "SUPERSEDED"):
+                    continue
+                unpaid = (r.principal_due_fen - r.principal_paid_fen + r.interest_unpaid
+                          + r.penalty_due_fen - r.penalty_settled)
+                days = penalty_accrual_days(r.due_date, r.penalty_accrued_through, day,
+                                            grace_days=r.grace_days)
+                if days == 0 or not is_past_due(
+                    InstallmentArrears(r.due_date, unpaid), day, grace_days=r.grace_days,
+                    tolerance_fen=DEFAULT_TOLERANCE_FEN,
+                ):
+                    continue
+                rate = effective_penalty_rate(
+                    r.penalty_annual_rate, r.current_annual_rate, DEFAULT_RATE_CAP)
+                added = (r.principal_due_fen - r.principal_paid_fen) * days
+                accruing += 1
+                expected[key] = r._replace(
+                    penalty_due_fen=r.penalty_due_fen
+                    + penalty_increment(r.penalty_principal_days, added, rate),
+                    penalty_principal_days=r.penalty_principal_days + added,
+                    penalty_accrued_through=day)
+            await run(engine, day)
+            async with engine.connect() as conn:
+                got = {(r.loan_id, r.sequence): r for r in (await conn.execute(query)).all()}
+            for key, r in expected.items():
+                g = got[key]
+                assert (g.penalty_due_fen, g.penalty_principal_days,
+                        g.penalty_accrued_through) == (
+                    r.penalty_due_fen, r.penalty_principal_days, r.penalty_accrued_through
+                ), (key, day)
+                expected[key] = r._replace(state=g.state)
+            day += dt.timedelta(days=rng.randint(1, 6))  # runs every day or every few days
+        assert accruing > 100
     finally:
         await engine.dispose()
 

@@ -223,27 +223,36 @@ def batch_sql(policy: DelinquencyPolicy, business_date: dt.date) -> TextClause:
         -- PENDING installment past the horizon cannot be DUE or OVERDUE: a posting ages
         -- installments only up to its own date, which then becomes the loan's status_as_of,
         -- and a loan whose stored status is fresher than D is not re-aged).
+        -- Penalty: the principal-days accrued (unpaid principal x days since the last
+        -- accrual) are added to the installment's exact total, and the penalty grows by
+        -- round(total x rate / 360) - round(previous total x rate / 360): rounded once on the
+        -- total, so the fen do not depend on how the days were split into runs.
         inst AS MATERIALIZED (
-          SELECT i.loan_id, i.schedule_version, i.sequence, i.due_date, i.state AS old_state,
-            i.days_past_due AS old_idpd, b.fresher,
-            i.principal_due_fen - i.principal_paid_fen AS principal_unpaid,
-            i.interest_due_fen - i.interest_paid_fen AS interest_unpaid,
-            GREATEST(i.penalty_due_fen - i.penalty_paid_fen - i.penalty_waived_fen, 0)
-              AS penalty_unpaid,
-            {unpaid} AS unpaid,
-            (i.due_date + b.grace_days < :d AND {unpaid} > :tolerance) AS past_due,
-            (i.due_date + b.grace_days < :d AND {unpaid} > :tolerance
-              AND COALESCE(i.penalty_accrued_through, i.due_date) < :d) AS accrues,
-            CASE WHEN i.due_date + b.grace_days < :d AND {unpaid} > :tolerance
-                  AND COALESCE(i.penalty_accrued_through, i.due_date) < :d
-              THEN round((i.principal_due_fen - i.principal_paid_fen) * b.penalty_rate
+          SELECT a.*,
+            CASE WHEN a.accrues
+              THEN round((a.principal_days + a.principal_days_added) * a.penalty_rate / 360.0)
+                - round(a.principal_days * a.penalty_rate / 360.0)
+              ELSE 0 END::bigint AS penalty_increment
+          FROM (
+            SELECT i.loan_id, i.schedule_version, i.sequence, i.due_date,
+              i.state AS old_state, i.days_past_due AS old_idpd, b.fresher, b.penalty_rate,
+              i.principal_due_fen - i.principal_paid_fen AS principal_unpaid,
+              i.interest_due_fen - i.interest_paid_fen AS interest_unpaid,
+              GREATEST(i.penalty_due_fen - i.penalty_paid_fen - i.penalty_waived_fen, 0)
+                AS penalty_unpaid,
+              {unpaid} AS unpaid,
+              (i.due_date + b.grace_days < :d AND {unpaid} > :tolerance) AS past_due,
+              (i.due_date + b.grace_days < :d AND {unpaid} > :tolerance
+                AND COALESCE(i.penalty_accrued_through, i.due_date) < :d) AS accrues,
+              i.penalty_principal_days AS principal_days,
+              (i.principal_due_fen - i.principal_paid_fen)
                 * (:d - GREATEST(COALESCE(i.penalty_accrued_through, i.due_date), i.due_date))
-                / 360.0)::bigint
-              ELSE 0 END AS penalty_increment
-          FROM b JOIN installments i
-            ON i.loan_id = b.loan_id AND i.schedule_version = b.schedule_version
-          WHERE i.state NOT IN ('PAID', 'SUPERSEDED') AND i.loan_id BETWEEN :first AND :last
-            AND i.due_date <= {_HORIZON}
+                AS principal_days_added
+            FROM b JOIN installments i
+              ON i.loan_id = b.loan_id AND i.schedule_version = b.schedule_version
+            WHERE i.state NOT IN ('PAID', 'SUPERSEDED') AND i.loan_id BETWEEN :first AND :last
+              AND i.due_date <= {_HORIZON}
+          ) a
         ),
         inst_new AS (
           SELECT s.*,
@@ -255,6 +264,9 @@ def batch_sql(policy: DelinquencyPolicy, business_date: dt.date) -> TextClause:
         inst_upd AS (
           UPDATE installments i SET
             penalty_due_fen = i.penalty_due_fen + s.penalty_increment,
+            penalty_principal_days = CASE WHEN s.accrues
+              THEN i.penalty_principal_days + s.principal_days_added
+              ELSE i.penalty_principal_days END,
             penalty_accrued_through =
               CASE WHEN s.accrues THEN :d ELSE i.penalty_accrued_through END,
             state = CASE WHEN s.fresher THEN i.state ELSE s.new_state END,

@@ -36,7 +36,8 @@ _INSTALLMENT_COLUMNS: Final = (
     ("penalty_due_fen", "bigint"), ("principal_paid_fen", "bigint"),
     ("interest_paid_fen", "bigint"), ("penalty_paid_fen", "bigint"),
     ("penalty_waived_fen", "bigint"), ("state", "text"), ("paid_on", "date"),
-    ("days_past_due", "integer"),
+    ("days_past_due", "integer"), ("penalty_principal_days", "bigint"),
+    ("penalty_accrued_through", "date"), ("penalty_days_from", "date"),
 )
 
 
@@ -47,8 +48,9 @@ def _unnest(prefix: str, columns: Sequence[tuple[str, str]]) -> str:
 
 
 # Everything a change to a loan's ledger writes, in one statement: the installment rows a replay
-# dropped (deleted), the new ones (inserted), the changed ones (updated; penalty_accrued_through
-# is the daily cycle's and stays), the bucket move when there is one, and the loan row. The
+# dropped (deleted), the new ones (inserted), the changed ones (updated, the penalty accrual
+# with them: a posting dated before the cycle's accrual corrects it), the bucket move when
+# there is one, and the loan row. The
 # three installment sets are disjoint, so no row is written twice. The last repayment date is
 # the caller's, or else read: the latest value date of the loan's posted repayments.
 _SETTLE_CTES: Final = f"""
@@ -115,7 +117,8 @@ def _installment_arrays(prefix: str, items: Sequence[Installment]) -> dict[str, 
             i.schedule_version, i.sequence, i.due_date, i.principal_due_fen,
             i.interest_due_fen, i.penalty_due_fen, i.principal_paid_fen, i.interest_paid_fen,
             i.penalty_paid_fen, i.penalty_waived_fen, i.state.value, i.paid_on,
-            i.days_past_due,
+            i.days_past_due, i.penalty_principal_days, i.penalty_accrued_through,
+            i.penalty_days_from,
         )
         for i in items
     ), strict=True)) or [()] * len(_INSTALLMENT_COLUMNS)

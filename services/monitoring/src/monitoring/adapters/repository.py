@@ -51,7 +51,8 @@ LOAN_COLUMNS: Final = (
 _INSTALLMENT_FIELDS: Final = (
     "sequence", "schedule_version", "due_date", "principal_due_fen", "interest_due_fen",
     "penalty_due_fen", "principal_paid_fen", "interest_paid_fen", "penalty_paid_fen",
-    "penalty_waived_fen", "state", "paid_on", "days_past_due",
+    "penalty_waived_fen", "state", "paid_on", "days_past_due", "penalty_principal_days",
+    "penalty_accrued_through", "penalty_days_from",
 )
 _INSTALLMENT_STATES: Final = {s.value: s for s in InstallmentState}
 
@@ -81,7 +82,7 @@ def loan_from_row(row: Any) -> Loan:
         [
             Installment(
                 r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], states[r[10]],
-                r[11], r[12],
+                r[11], r[12], r[13], r[14], r[15],
             )
             for r in row.installment_rows
         ],
@@ -228,6 +229,9 @@ class LoanRepository:
                     state=InstallmentState(r.state),
                     paid_on=r.paid_on,
                     days_past_due=r.days_past_due,
+                    penalty_principal_days=r.penalty_principal_days,
+                    penalty_accrued_through=r.penalty_accrued_through,
+                    penalty_days_from=r.penalty_days_from,
                 )
             )
         return by_loan

@@ -266,6 +266,14 @@ ALERT_SEVERITIES = ("LOW", "MEDIUM", "HIGH")
 # The last business date penalty interest was accrued through (None: nothing accrued yet);
 # the daily cycle accrues from the day after it, so a re-run accrues nothing twice.
 installments.append_column(Column("penalty_accrued_through", Date, nullable=True))
+# (migration 0010) Penalty accrued as exact principal-days (unpaid principal fen x days) from
+# penalty_days_from (None: the due date) through penalty_accrued_through; the penalty is
+# rounded once on the total (monitoring.domain.penalty). Penalty accrued before 0010 stays in
+# penalty_due_fen, and its rows count principal-days from where it stopped.
+installments.append_column(
+    Column("penalty_principal_days", BigInteger, nullable=False, server_default="0")
+)
+installments.append_column(Column("penalty_days_from", Date, nullable=True))
 # The plan whose breach threshold was already reported (ScheduleBreachThresholdCrossed once).
 loans.append_column(Column("breach_reported_plan_id", String(64), nullable=True))
 

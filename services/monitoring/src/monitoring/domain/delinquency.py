@@ -15,8 +15,11 @@ Definitions (amounts in fen, dates are business dates):
 * Penalty interest accrues per installment on its unpaid principal at
   ``min(penalty rate, max(rate cap - current annual rate, 0))`` (so interest plus penalty
   stays within the cap), ACT/360, for every calendar day from the due date (once the grace
-  period is over, the grace days accrue too), rounded **half-up to the fen once per accrual
-  period** (the daily cycle accrues one day at a time).
+  period is over, the grace days accrue too). What accrues is kept exactly, as
+  **principal-days** (unpaid principal fen x days), and the penalty is rounded **half-up to the
+  fen once, on the cumulative total** (``penalty_for_principal_days``): running the daily cycle
+  every day or every few days gives the same fen. Backdated postings and reversals recompute
+  it by value date (``monitoring.domain.penalty``).
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ __all__ = [
     "oldest_past_due",
     "penalty_accrual_days",
     "penalty_for_days",
+    "penalty_for_principal_days",
+    "penalty_increment",
 ]
 
 # Arrears of at most this many fen on an installment do not make it past due (a borrower who
@@ -264,15 +269,36 @@ def effective_penalty_rate(
     return min(penalty_annual_rate, headroom)
 
 
+def penalty_for_principal_days(principal_days: int, annual_rate: Decimal) -> int:
+    """Penalty interest (fen) on ``principal_days`` (unpaid principal fen x days) at
+    ``annual_rate``, ACT/360, rounded half-up to the fen once. Applied to an installment's
+    cumulative principal-days, never per run, so rounding does not depend on how the days were
+    split into daily-cycle runs."""
+    if principal_days <= 0 or annual_rate <= 0:
+        return 0
+    exact = Decimal(principal_days) * annual_rate / PENALTY_DAY_BASIS
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def penalty_increment(
+    principal_days: int, principal_days_added: int, annual_rate: Decimal
+) -> int:
+    """What one daily-cycle run adds to an installment's penalty (fen) when it adds
+    ``principal_days_added`` to the ``principal_days`` accrued before: the penalty of the new
+    total less the penalty of the old one (the cycle's SQL does the same)."""
+    return penalty_for_principal_days(
+        principal_days + principal_days_added, annual_rate
+    ) - penalty_for_principal_days(principal_days, annual_rate)
+
+
 def penalty_for_days(
     unpaid_principal_fen: int, annual_rate: Decimal, days: int
 ) -> int:
     """Penalty interest (fen) on ``unpaid_principal_fen`` at ``annual_rate`` for ``days`` days,
     ACT/360, rounded half-up to the fen once."""
-    if unpaid_principal_fen <= 0 or days <= 0 or annual_rate <= 0:
+    if unpaid_principal_fen <= 0 or days <= 0:
         return 0
-    exact = Decimal(unpaid_principal_fen) * annual_rate * days / PENALTY_DAY_BASIS
-    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return penalty_for_principal_days(unpaid_principal_fen * days, annual_rate)
 
 
 def penalty_accrual_days(

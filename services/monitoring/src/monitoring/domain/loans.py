@@ -128,6 +128,11 @@ class Installment:
     state: InstallmentState = InstallmentState.PENDING
     paid_on: dt.date | None = None
     days_past_due: int = 0
+    # Penalty accrual (``monitoring.domain.penalty``): unpaid principal fen x days accrued
+    # from ``penalty_days_from`` (None: the due date) through ``penalty_accrued_through``.
+    penalty_principal_days: int = 0
+    penalty_accrued_through: dt.date | None = None
+    penalty_days_from: dt.date | None = None
 
     @property
     def total_due_fen(self) -> int:

@@ -34,6 +34,7 @@ from monitoring.domain.loans import (
     PrepaymentRule,
     RepaymentMethod,
 )
+from monitoring.domain.penalty import PenaltyAccrual
 from postloan_runtime.lending import rebuild_schedule
 
 __all__ = [
@@ -154,18 +155,28 @@ class PaymentOutcome:
         return sum(line.amount_fen for line in self.lines if line.component is component)
 
 
+# What a replay carries from a dropped prepayment version's row to the row rebuilt at its key.
+_CARRIED_PENALTY: Final = (
+    "penalty_due_fen", "penalty_waived_fen", "penalty_principal_days",
+    "penalty_accrued_through", "penalty_days_from",
+)
+
+
 @dataclass
 class LedgerState:
     """A loan's installments (every schedule version) and the schedule version in force.
-    ``carried_penalty``: during a replay, the (penalty due, penalty waived) in fen of rows of
-    dropped prepayment versions, put back on the row of the same key when the fold rebuilds it."""
+    ``carried_penalty``: during a replay, the rows of dropped prepayment versions, whose
+    penalty (due, waived, accrual) is put back on the row of the same key when the fold
+    rebuilds it. ``penalty``: when set, penalty is recomputed by value date
+    (``domain.penalty``); None leaves penalty as it stands."""
 
     installments: dict[tuple[int, int], Installment]
     schedule_version: int
     paid_off_date: dt.date | None = None
-    carried_penalty: dict[tuple[int, int], tuple[int, int]] = dataclasses.field(
+    carried_penalty: dict[tuple[int, int], Installment] = dataclasses.field(
         default_factory=dict
     )
+    penalty: PenaltyAccrual | None = None
 
     def put_new(self, item: Installment) -> tuple[int, int]:
         """Add a row of a prepayment's new version, with the penalty carried to its key."""
@@ -173,7 +184,7 @@ class LedgerState:
         carried = self.carried_penalty.get(key)
         if carried is not None:
             item = dataclasses.replace(
-                item, penalty_due_fen=carried[0], penalty_waived_fen=carried[1]
+                item, **{name: getattr(carried, name) for name in _CARRIED_PENALTY}
             )
         self.installments[key] = item
         return key
@@ -322,6 +333,7 @@ def apply_payment(
     allocator = _Allocator(state, payment)
     current = state.current()
     unsettled = [i for i in current if not _settled(i)]
+    before = _penalty_as_of(state, unsettled, payment.value_date)
     due = [i for i in unsettled if i.due_date <= payment.value_date]
     version = state.schedule_version
     allocator.waterfall([(version, i.sequence) for i in due], waterfall)
@@ -336,8 +348,9 @@ def apply_payment(
         period_start = upcoming[0].due_date
         outstanding = sum(_left(i, Component.PRINCIPAL) for i in future)
         for i in future:
-            state.installments[(version, i.sequence)] = dataclasses.replace(
-                i, state=InstallmentState.SUPERSEDED
+            key = (version, i.sequence)
+            state.installments[key] = dataclasses.replace(
+                state.installments[key], state=InstallmentState.SUPERSEDED
             )
         state.schedule_version = version + 1
         if allocator.left >= outstanding:
@@ -348,8 +361,12 @@ def apply_payment(
                     schedule_version=version + 1,
                     interest_due_fen=0,
                     penalty_due_fen=0,
+                    penalty_principal_days=0,
+                    penalty_accrued_through=None,
+                    penalty_days_from=None,
                     state=InstallmentState.PENDING,
                 ))
+                _penalty_on_new_row(state, before, key, payment.value_date)
                 allocator.put(key, Component.PRINCIPAL)
             # The principal settled early is reported as prepaid principal, not as lines.
             prepaid = outstanding
@@ -358,9 +375,10 @@ def apply_payment(
             prepaid = allocator.left
             rebuilt = _rebuilt(state, future, outstanding - prepaid, period_start, context)
             for i in rebuilt:
-                state.put_new(i)
+                _penalty_on_new_row(state, before, state.put_new(i), payment.value_date)
             allocator.left = 0
     unapplied = allocator.left
+    _penalty_after(state, before, payment.value_date)
     if state.paid_off and state.paid_off_date is None:
         state.paid_off_date = payment.value_date
     return PaymentOutcome(
@@ -372,18 +390,72 @@ def apply_payment(
     )
 
 
+def _penalty_as_of(
+    state: LedgerState, unsettled: Sequence[Installment], value_date: dt.date
+) -> dict[tuple[int, int], tuple[int, int]]:
+    """Put the penalty accrued through the day before ``value_date`` on the unsettled rows,
+    for the allocation; returns each row's (fixed penalty, principal paid) to finish with."""
+    accrual = state.penalty
+    if accrual is None:
+        return {}
+    before: dict[tuple[int, int], tuple[int, int]] = {}
+    for i in unsettled:
+        key = (i.schedule_version, i.sequence)
+        i = accrual.caught_up(i, value_date - dt.timedelta(days=1))
+        fixed = accrual.fixed_fen(i)
+        before[key] = (fixed, i.principal_paid_fen)
+        state.installments[key] = accrual.owed_on(i, value_date, fixed)
+    return before
+
+
+def _penalty_on_new_row(
+    state: LedgerState,
+    before: dict[tuple[int, int], tuple[int, int]],
+    key: tuple[int, int],
+    value_date: dt.date,
+) -> None:
+    """A row a prepayment dated ``value_date`` rebuilt: its accrual restarted on its own
+    principal (a row carried from a dropped version accrued on the principal it had), then
+    treated as the rows :func:`_penalty_as_of` prepared."""
+    accrual = state.penalty
+    if accrual is None:
+        return
+    i = state.installments[key]
+    fixed = accrual.fixed_fen(i)
+    before[key] = (fixed, i.principal_paid_fen)
+    state.installments[key] = accrual.owed_on(accrual.restarted(i, fixed), value_date, fixed)
+
+
+def _penalty_after(
+    state: LedgerState, before: dict[tuple[int, int], tuple[int, int]], value_date: dt.date
+) -> None:
+    """Correct the accrual of the rows :func:`_penalty_as_of` prepared for what the payment
+    dated ``value_date`` paid (or superseded)."""
+    accrual = state.penalty
+    if accrual is None:
+        return
+    for key, (fixed, principal_paid) in before.items():
+        i = state.installments[key]
+        state.installments[key] = accrual.after_payment(
+            i, fixed, i.principal_paid_fen - principal_paid, value_date
+        )
+
+
 def reset_for_replay(
-    installments: Iterable[Installment], base_schedule_version: int
+    installments: Iterable[Installment],
+    base_schedule_version: int,
+    penalty: PenaltyAccrual | None = None,
 ) -> LedgerState:
     """The state a replay starts from: schedule versions before the base kept as they are
-    (history), the base version with nothing paid (accrued and waived penalty kept), versions
-    derived from it by prepayments dropped."""
+    (history), the base version with nothing paid (waived penalty kept; accrued penalty kept,
+    or with ``penalty`` restarted on the whole principal), versions derived from it by
+    prepayments dropped."""
     kept: dict[tuple[int, int], Installment] = {}
     for i in installments:
         if i.schedule_version < base_schedule_version:
             kept[(i.schedule_version, i.sequence)] = i
         elif i.schedule_version == base_schedule_version:
-            kept[(i.schedule_version, i.sequence)] = dataclasses.replace(
+            fresh = dataclasses.replace(
                 i,
                 principal_paid_fen=0,
                 interest_paid_fen=0,
@@ -391,7 +463,12 @@ def reset_for_replay(
                 state=InstallmentState.PENDING,
                 paid_on=None,
             )
-    return LedgerState(installments=kept, schedule_version=base_schedule_version)
+            if penalty is not None:
+                fresh = penalty.restarted(fresh, penalty.fixed_fen(i))
+            kept[(i.schedule_version, i.sequence)] = fresh
+    return LedgerState(
+        installments=kept, schedule_version=base_schedule_version, penalty=penalty
+    )
 
 
 def replay(
@@ -400,18 +477,21 @@ def replay(
     payments: Iterable[Payment],
     context: ScheduleContext,
     waterfall: Waterfall = DEFAULT_WATERFALL,
+    penalty: PenaltyAccrual | None = None,
 ) -> tuple[LedgerState, list[PaymentOutcome]]:
     """Re-run the fold over the base schedule with ``payments`` in (paid_at, external id)
     order. Penalty accrued (and waived) on dropped derived versions is carried to the row of
     the same version and sequence when the fold rebuilds it, so the payments after that see
-    it, as they did when posted in order."""
+    it, as they did when posted in order. With ``penalty``, each payment is allocated with the
+    penalty accrued through the day before its value date and the accrual is recomputed
+    (``domain.penalty``)."""
     items = list(installments)
-    state = reset_for_replay(items, base_schedule_version)
+    state = reset_for_replay(items, base_schedule_version, penalty)
     state.carried_penalty = {
-        (i.schedule_version, i.sequence): (i.penalty_due_fen, i.penalty_waived_fen)
+        (i.schedule_version, i.sequence): i
         for i in items
         if i.schedule_version > base_schedule_version
-        and (i.penalty_due_fen or i.penalty_waived_fen)
+        and (i.penalty_due_fen or i.penalty_waived_fen or i.penalty_accrued_through)
     }
     outcomes = [
         apply_payment(state, p, context, waterfall)

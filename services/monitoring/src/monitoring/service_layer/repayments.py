@@ -24,10 +24,11 @@ from monitoring.adapters.repayment_protobuf import CHANNEL_TO_PROTO, REVERSAL_RE
 from monitoring.adapters.repayment_protobuf import repayment_to_proto as _repayment_pb
 from monitoring.adapters.repayments import BucketMove, RepaymentRepository, write_settlement
 from monitoring.adapters.repository import LoanRepository
-from monitoring.adapters.tables import loans, repayments
-from monitoring.domain.delinquency import DelinquencyPolicy
+from monitoring.adapters.tables import daily_cycle_runs, loans, repayments
+from monitoring.domain.delinquency import DelinquencyPolicy, effective_penalty_rate
 from monitoring.domain.early_warning import EarlyWarningPolicy
 from monitoring.domain.loans import Classification, Installment, Loan, LoanState, status_figures
+from monitoring.domain.penalty import PenaltyAccrual
 from monitoring.domain.repayments import (
     DEFAULT_WATERFALL,
     Component,
@@ -99,6 +100,22 @@ def schedule_context(loan: Loan) -> ScheduleContext:
         due_day=loan.terms.due_day,
         prepayment_rule=loan.terms.prepayment_rule,
         base_start_date=start,
+    )
+
+
+def penalty_accrual(
+    loan: Loan, policy: DelinquencyPolicy, cycle_through: dt.date | None
+) -> PenaltyAccrual:
+    """How ``loan``'s penalty is recomputed by value date: at the rate the daily cycle charges
+    (capped as it caps it), with its grace days and tolerance, accrued through
+    ``cycle_through`` (the latest completed daily cycle)."""
+    return PenaltyAccrual(
+        annual_rate=effective_penalty_rate(
+            loan.terms.penalty_annual_rate, loan.current_annual_rate, policy.rate_cap
+        ),
+        grace_days=loan.terms.grace_days,
+        tolerance_fen=policy.tolerance_fen,
+        cycle_through=cycle_through,
     )
 
 
@@ -403,10 +420,14 @@ async def post_repayment(
                 posted_at=now,
             )
             context = schedule_context(loan)
+            accrual = penalty_accrual(
+                loan, policy.delinquency, context_read.last_completed_cycle
+            )
             latest = context_read.latest_order_key
             if latest is None or repayment.payment.order_key > latest:
                 state = LedgerState(
-                    _keyed(loan.installments), loan.schedule_version, loan.paid_off_date
+                    _keyed(loan.installments), loan.schedule_version, loan.paid_off_date,
+                    penalty=accrual,
                 )
                 outcome = apply_payment(state, repayment.payment, context, policy.waterfall)
                 repayment = repayment.with_outcome(outcome)
@@ -421,6 +442,7 @@ async def post_repayment(
                     [o.payment for o in others] + [repayment.payment],
                     context,
                     policy.waterfall,
+                    accrual,
                 )
                 by_id = {o.repayment_id: o for o in outcomes}
                 outcome = by_id[repayment.repayment_id]
@@ -537,12 +559,18 @@ async def reverse_repayment(
                 )
                 if r.repayment_id != repayment.repayment_id
             ]
+            last_cycle = await conn.scalar(
+                select(func.max(daily_cycle_runs.c.business_date)).where(
+                    daily_cycle_runs.c.state == "COMPLETED"
+                )
+            )
             state, outcomes = replay(
                 loan.installments,
                 loan.base_schedule_version,
                 [o.payment for o in others],
                 schedule_context(loan),
                 policy.waterfall,
+                penalty_accrual(loan, policy.delinquency, last_cycle),
             )
             reversed_repayment = dataclasses.replace(
                 repayment,
