@@ -151,11 +151,13 @@ def print_endpoints(suite: object) -> None:
 from postloan_runtime.cli_collection import register as _register_collection  # noqa: E402
 from postloan_runtime.cli_credit_inquiry import register as _register_credit_inquiry  # noqa: E402
 from postloan_runtime.cli_monitoring import register as _register_monitoring  # noqa: E402
+from postloan_runtime.cli_pii import register as _register_pii  # noqa: E402
 from postloan_runtime.demo import register as _register_demo  # noqa: E402
 
 _register_credit_inquiry(app)
 _register_monitoring(app)
 _register_collection(app)
+_register_pii(app)
 _register_demo(app)
 
 

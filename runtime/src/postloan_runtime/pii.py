@@ -7,7 +7,13 @@ Key ring file (``POSTLOAN_PII_KEYS``, JSON, mode 0600)::
      "hash_key": "<base64 32 bytes>"}
 
 Rotation adds a key and makes it active; old keys stay in the ring so old blobs keep
-decrypting. The hash key never rotates (blind indexes would stop matching).
+decrypting until ``postloan reencrypt-pii`` rewrites them. The hash key never rotates (blind
+indexes would stop matching).
+
+Blob versions: 1 (column-bound, written before row binding: the associated data is the header
+and the column's context) and 2 (row-bound: the context also names the row, so a blob copied
+to another row does not decrypt). Only version 2 is written;
+``POSTLOAN_PII_ACCEPT_COLUMN_BOUND_BLOBS=false`` refuses version 1.
 """
 
 from __future__ import annotations
@@ -21,15 +27,18 @@ import re
 import secrets
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Final
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 # Blob layout: version (1 byte) | key id length (1 byte) | key id (ASCII) | nonce (12) | ct+tag
-BLOB_VERSION = 1
+COLUMN_BOUND_VERSION: Final = 1
+ROW_BOUND_VERSION: Final = 2
 NONCE_BYTES = 12
+ACCEPT_COLUMN_BOUND_ENV: Final = "POSTLOAN_PII_ACCEPT_COLUMN_BOUND_BLOBS"
 _KEY_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 
@@ -44,6 +53,9 @@ class PiiCipher:
     keys: Mapping[str, bytes]
     active_key_id: str
     hash_key: bytes
+    # False once every stored blob is row-bound (``postloan reencrypt-pii``): a version-1 blob
+    # could have been moved from another row, so it is refused.
+    accept_column_bound: bool = True
 
     def __post_init__(self) -> None:
         if self.active_key_id not in self.keys:
@@ -64,10 +76,13 @@ class PiiCipher:
     @classmethod
     def from_env(cls) -> PiiCipher:
         """The key ring named by ``POSTLOAN_PII_KEYS`` (default
-        ``$POSTLOAN_KEYS_DIR/pii-keys.json``)."""
+        ``$POSTLOAN_KEYS_DIR/pii-keys.json``), accepting version-1 blobs as
+        ``POSTLOAN_PII_ACCEPT_COLUMN_BOUND_BLOBS`` says (an invalid value stops start-up)."""
         from postloan_runtime.config import keys_dir
 
-        return cls.from_file(os.environ.get("POSTLOAN_PII_KEYS") or keys_dir() / "pii-keys.json")
+        accept = accept_column_bound_from_env()
+        ring = cls.from_file(os.environ.get("POSTLOAN_PII_KEYS") or keys_dir() / "pii-keys.json")
+        return replace(ring, accept_column_bound=accept)
 
     @classmethod
     def from_json(cls, ring: Mapping[str, object]) -> PiiCipher:
@@ -79,28 +94,54 @@ class PiiCipher:
             hash_key=base64.b64decode(str(ring["hash_key"])),
         )
 
-    def encrypt(self, plaintext: str, *, context: str) -> bytes:
-        """Encrypt with the active key; ``context`` (e.g. ``"borrower.id_number"``) is bound as
-        associated data, so a blob moved to another column does not decrypt."""
-        key_id = self.active_key_id.encode("ascii")
-        nonce = secrets.token_bytes(NONCE_BYTES)
-        header = bytes([BLOB_VERSION, len(key_id)]) + key_id
-        sealed = AESGCM(self.keys[self.active_key_id]).encrypt(
-            nonce, plaintext.encode("utf-8"), _associated_data(header, context)
-        )
-        return header + nonce + sealed
+    def encrypt(self, plaintext: str, *, context: str, row: str) -> bytes:
+        """Encrypt with the active key into a version-2 blob. ``context`` names the column
+        (e.g. ``"borrower.id_number"``) and ``row`` the stable key of the row it is stored in;
+        both are bound as associated data, so a blob moved to another column or row does not
+        decrypt."""
+        return self._seal(ROW_BOUND_VERSION, plaintext, row_context(context, row))
 
-    def decrypt(self, blob: bytes, *, context: str) -> str:
-        """Decrypt with the key named in the blob (old keys keep working after rotation)."""
-        key_id, header, nonce, sealed = _split_blob(blob)
+    def encrypt_column_bound(self, plaintext: str, *, context: str) -> bytes:
+        """A version-1 blob bound to ``context`` only, as written before row binding: for
+        tests and migrations of old data, never for new writes."""
+        return self._seal(COLUMN_BOUND_VERSION, plaintext, context)
+
+    def decrypt(
+        self, blob: bytes, *, context: str, row: str, column_bound_context: str | None = None
+    ) -> str:
+        """Decrypt with the key named in the blob (old keys keep working after rotation). A
+        version-2 blob must have been sealed for ``context`` and ``row``; a version-1 blob for
+        ``column_bound_context`` (default ``context``), and only while
+        :attr:`accept_column_bound`."""
+        version, key_id, header, nonce, sealed = _split_blob(blob)
+        if version == ROW_BOUND_VERSION:
+            bound = row_context(context, row)
+        elif self.accept_column_bound:
+            bound = context if column_bound_context is None else column_bound_context
+        else:
+            raise PiiDecryptionError(f"column-bound blob refused ({ACCEPT_COLUMN_BOUND_ENV})")
         key = self.keys.get(key_id)
         if key is None:
             raise PiiDecryptionError(f"unknown key id {key_id!r}")
         try:
-            plain = AESGCM(key).decrypt(nonce, sealed, _associated_data(header, context))
+            plain = AESGCM(key).decrypt(nonce, sealed, _associated_data(header, bound))
         except InvalidTag:
             raise PiiDecryptionError("ciphertext refused (tampered or wrong context)") from None
         return plain.decode("utf-8")
+
+    def is_current(self, blob: bytes) -> bool:
+        """True when ``blob`` is row-bound and sealed with the active key (nothing to
+        re-encrypt)."""
+        return blob[:1] == bytes([ROW_BOUND_VERSION]) and key_id_of(blob) == self.active_key_id
+
+    def _seal(self, version: int, plaintext: str, bound: str) -> bytes:
+        key_id = self.active_key_id.encode("ascii")
+        nonce = secrets.token_bytes(NONCE_BYTES)
+        header = bytes([version, len(key_id)]) + key_id
+        sealed = AESGCM(self.keys[self.active_key_id]).encrypt(
+            nonce, plaintext.encode("utf-8"), _associated_data(header, bound)
+        )
+        return header + nonce + sealed
 
     def blind_index(self, value: str, *, context: str) -> str:
         """Keyed HMAC-SHA256 (hex) of the normalized value, for equality lookups without
@@ -111,7 +152,21 @@ class PiiCipher:
 
 def key_id_of(blob: bytes) -> str:
     """The key id a blob was encrypted with (e.g. to find rows still on an old key)."""
-    return _split_blob(blob)[0]
+    return _split_blob(blob)[1]
+
+
+def row_context(context: str, row: str) -> str:
+    """What a version-2 blob is bound to: the column's context and the row's stable key."""
+    return f"{context}/{row}"
+
+
+def accept_column_bound_from_env() -> bool:
+    """``POSTLOAN_PII_ACCEPT_COLUMN_BOUND_BLOBS``: ``true`` (default) or ``false``; anything
+    else stops start-up."""
+    raw = os.environ.get(ACCEPT_COLUMN_BOUND_ENV, "").strip().lower() or "true"
+    if raw not in ("true", "false"):
+        raise SystemExit(f"{ACCEPT_COLUMN_BOUND_ENV} must be true or false, not {raw!r}")
+    return raw == "true"
 
 
 def normalize(value: str) -> str:
@@ -122,8 +177,9 @@ def _associated_data(header: bytes, context: str) -> bytes:
     return header + context.encode("utf-8")
 
 
-def _split_blob(blob: bytes) -> tuple[str, bytes, bytes, bytes]:
-    if len(blob) < 2 or blob[0] != BLOB_VERSION:
+def _split_blob(blob: bytes) -> tuple[int, str, bytes, bytes, bytes]:
+    """Version, key id, header, nonce, ciphertext with tag."""
+    if len(blob) < 2 or blob[0] not in (COLUMN_BOUND_VERSION, ROW_BOUND_VERSION):
         raise PiiDecryptionError("not a PII blob of a known version")
     end = 2 + blob[1]
     if len(blob) < end + NONCE_BYTES + 16:
@@ -132,7 +188,7 @@ def _split_blob(blob: bytes) -> tuple[str, bytes, bytes, bytes]:
         key_id = blob[2:end].decode("ascii")
     except UnicodeDecodeError:
         raise PiiDecryptionError("bad key id in PII blob") from None
-    return key_id, blob[:end], blob[end : end + NONCE_BYTES], blob[end + NONCE_BYTES :]
+    return blob[0], key_id, blob[:end], blob[end : end + NONCE_BYTES], blob[end + NONCE_BYTES :]
 
 
 # --- key ring files --------------------------------------------------------------------------

@@ -74,13 +74,19 @@ def smtp_sink() -> Iterator[SmtpSink]:
         controller.stop()
 
 
+@pytest.fixture
+def contact_cipher(contact_keys_dir: Path) -> PiiCipher:
+    """The server's cipher (a test module may override it, e.g. to refuse version-1 blobs)."""
+    return PiiCipher.from_file(contact_keys_dir / "pii-keys.json")
+
+
 async def _serve(
-    make_database, keys_dir: Path, telemetry: TelemetryHandle, channels: object
+    make_database, keys_dir: Path, telemetry: TelemetryHandle, channels: object,
+    cipher: PiiCipher,
 ) -> AsyncIterator[Harness]:
     url = await make_database("collection_contacts")
     await asyncio.to_thread(upgrade_head, "collection", url)
     clock = ManualClock(START)
-    cipher = PiiCipher.from_file(keys_dir / "pii-keys.json")
 
     def register(server: grpc.aio.Server, running: RunningService) -> None:
         servicers = contact_servicers(running, clock=clock, channels=channels, cipher=cipher)
@@ -119,7 +125,8 @@ async def _serve(
 
 @pytest.fixture
 async def harness(
-    make_database, contact_keys_dir: Path, contact_telemetry: TelemetryHandle
+    make_database, contact_keys_dir: Path, contact_telemetry: TelemetryHandle,
+    contact_cipher: PiiCipher,
 ) -> AsyncIterator[Harness]:
     """The server with channels that are not reachable (gate and log tests)."""
     closed = unused_port()
@@ -130,14 +137,16 @@ async def harness(
         ),
         SmtpMailer("127.0.0.1", closed),
     )
-    async for h in _serve(make_database, contact_keys_dir, contact_telemetry, channels):
+    async for h in _serve(
+        make_database, contact_keys_dir, contact_telemetry, channels, contact_cipher
+    ):
         yield h
 
 
 @pytest.fixture
 async def dispatch_harness(
     make_database, contact_keys_dir: Path, contact_telemetry: TelemetryHandle,
-    channel_simulator: SimulatorProcess, smtp_sink: SmtpSink,
+    channel_simulator: SimulatorProcess, smtp_sink: SmtpSink, contact_cipher: PiiCipher,
 ) -> AsyncIterator[Harness]:
     """The server dispatching through the real channel simulator process and the SMTP sink."""
     channels = ChannelRouter(
@@ -147,5 +156,7 @@ async def dispatch_harness(
         ),
         SmtpMailer("127.0.0.1", smtp_sink.port),
     )
-    async for h in _serve(make_database, contact_keys_dir, contact_telemetry, channels):
+    async for h in _serve(
+        make_database, contact_keys_dir, contact_telemetry, channels, contact_cipher
+    ):
         yield h

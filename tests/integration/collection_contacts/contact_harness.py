@@ -177,6 +177,31 @@ class Harness:
         return response.check
 
 
+async def swap_points(h, columns: tuple[str, ...], first: str, second: str) -> None:
+    """Exchange ``columns`` between two contact points, as someone writing the database could
+    (one statement: the FROM side reads the rows as they were)."""
+    assignments = ", ".join(f"{c} = other.{c}" for c in columns)
+    async with h.engine.begin() as conn:
+        await conn.execute(text(
+            f"UPDATE contact_points AS mine SET {assignments}"  # noqa: S608 - column names
+            " FROM contact_points AS other"
+            " WHERE mine.contact_point_id IN (:a, :b) AND other.contact_point_id IN (:a, :b)"
+            " AND mine.contact_point_id <> other.contact_point_id"
+        ), {"a": first, "b": second})
+
+
+def mail(h, borrower_id: str, point_id: str):
+    """DispatchMessage of the debtor e-mail template to ``point_id``, as agent-1."""
+    return h.contacts.DispatchMessage(
+        collection_pb2.DispatchMessageRequest(
+            request_id=rid(), borrower_id=borrower_id, channel=R.CONTACT_CHANNEL_EMAIL,
+            party=R.CONTACT_PARTY_DEBTOR, contact_point_id=point_id,
+            template_code="OVERDUE_EARLY_1",
+        ),
+        metadata=h.agent("agent-1"),
+    )
+
+
 async def refusal(call) -> ErrorDetails:
     """The decoded error of an awaited call that must fail."""
     try:

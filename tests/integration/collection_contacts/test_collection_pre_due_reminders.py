@@ -14,7 +14,7 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from contact_harness import START, R, rid
+from contact_harness import START, R, rid, swap_points
 from sqlalchemy import text
 
 from collection.adapters.channels import ChannelRouter, SimulatorGateway, SmtpMailer
@@ -194,6 +194,33 @@ async def test_an_installment_already_due_expires_its_reminder(
                                          cipher=cipher)
     assert dict(batch.outcomes) == {"EXPIRED": 1}
     assert await h.count("contact_checks") == 0 and await h.count("contact_attempts") == 0
+
+
+async def test_a_contact_value_moved_from_another_row_defers_only_its_reminder(
+    dispatch_harness, channel_simulator, channels, cipher
+) -> None:
+    h = dispatch_harness
+    offset = len(channel_simulator.output)
+    points = {}
+    for borrower, number in (("b-a", "13800001255"), ("b-b", "13800001256"),
+                             ("b-c", "13800001257")):
+        await h.debtor(borrower)
+        points[borrower] = await h.point(borrower, number)
+        await queue(h, borrower, f"L-{borrower}")
+    await swap_points(h, ("value_encrypted",), points["b-a"], points["b-b"])
+
+    batch = await dispatch_due_reminders(h.engine, clock=h.clock, channels=channels,
+                                         cipher=cipher)
+
+    assert dict(batch.outcomes) == {"SENT": 1, "DEFERRED": 2}
+    rows = await reminder_rows(h)
+    assert {k: r["outcome"] for k, r in rows.items()} == {
+        "L-b-a/T-3": "DEFERRED", "L-b-b/T-3": "DEFERRED", "L-b-c/T-3": "SENT",
+    }
+    # Nothing went to the swapped numbers, and nothing of theirs was recorded.
+    [sent] = await attempts_of(h, "b-c")
+    assert sms_sent_since(channel_simulator, offset) == [sent["recording_reference"]]
+    assert await h.count("contact_checks", "borrower_id IN ('b-a', 'b-b')") == 0
 
 
 async def test_a_crash_after_the_send_or_before_the_claim_commits_sends_once(

@@ -107,9 +107,15 @@ def fast_bureau_settings(address: str) -> BureauSettings:
 
 
 @pytest.fixture
+def ci_cipher(ci_keys_dir: Path) -> PiiCipher:
+    """The server's cipher (a test module may override it, e.g. to refuse version-1 blobs)."""
+    return PiiCipher.from_file(ci_keys_dir / "pii-keys.json")
+
+
+@pytest.fixture
 async def inquiry_harness(
     make_database, ci_keys_dir: Path, ci_telemetry: TelemetryHandle,
-    bureau_simulator: SimulatorProcess, monkeypatch: pytest.MonkeyPatch,
+    bureau_simulator: SimulatorProcess, monkeypatch: pytest.MonkeyPatch, ci_cipher: PiiCipher,
 ) -> AsyncIterator[InquiryHarness]:
     url = await make_database("credit_inquiry")
     await asyncio.to_thread(upgrade_head, "credit_inquiry", url)
@@ -126,7 +132,7 @@ async def inquiry_harness(
     )
     counting = CountingBureau(real)
     app = build_app(
-        clock, bureau=counting, cipher=PiiCipher.from_file(ci_keys_dir / "pii-keys.json"),
+        clock, bureau=counting, cipher=ci_cipher,
         settings=InquirySettings(
             reuse_window=timedelta(days=7), report_retention=timedelta(days=90)
         ),

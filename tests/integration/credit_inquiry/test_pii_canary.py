@@ -25,6 +25,7 @@ from credit_inquiry.service_layer.inquiries import (
     MOBILE_CONTEXT,
     NAME_CONTEXT,
     RESIDENT_ID_CONTEXT,
+    identity_row,
 )
 from postloan.credit_inquiry.v1 import credit_inquiry_pb2 as ci
 from postloan.credit_inquiry.v1 import resources_pb2 as res
@@ -218,10 +219,14 @@ async def test_pii_canary_stays_out_of_logs_spans_errors_and_clear_columns(
                         table, column, form.decode())
         # … and the encrypted columns do hold them.
         row = (await conn.execute(text(
-            "SELECT name_encrypted, resident_id_encrypted, mobile_encrypted"
+            "SELECT verification_id, borrower_id, name_encrypted, resident_id_encrypted,"
+            " mobile_encrypted"
             " FROM identity_verifications WHERE borrower_id = 'b-canary'"
         ))).one()
     cipher = PiiCipher.from_file(ci_keys_dir / "pii-keys.json")
-    assert cipher.decrypt(row.name_encrypted, context=NAME_CONTEXT) == CANARY_NAME
-    assert cipher.decrypt(row.resident_id_encrypted, context=RESIDENT_ID_CONTEXT) == CANARY_ID
-    assert cipher.decrypt(row.mobile_encrypted, context=MOBILE_CONTEXT) == CANARY_MOBILE
+    bound = identity_row(row.verification_id, row.borrower_id)
+    assert cipher.decrypt(row.name_encrypted, context=NAME_CONTEXT, row=bound) == CANARY_NAME
+    assert cipher.decrypt(
+        row.resident_id_encrypted, context=RESIDENT_ID_CONTEXT, row=bound
+    ) == CANARY_ID
+    assert cipher.decrypt(row.mobile_encrypted, context=MOBILE_CONTEXT, row=bound) == CANARY_MOBILE

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import os
 import stat
+from dataclasses import replace
 
 import pytest
 
 from postloan_runtime.pii import (
+    ACCEPT_COLUMN_BOUND_ENV,
     PiiCipher,
     PiiDecryptionError,
     contains_id_or_mobile_number,
@@ -26,6 +28,7 @@ from postloan_runtime.pii import (
 pytestmark = pytest.mark.unit
 
 CONTEXT = "borrower.id_number"
+ROW = "verification-1/b-1"
 ID_NUMBER = "11010519491231002X"
 
 
@@ -38,12 +41,12 @@ def ring_path(tmp_path):
 
 def test_round_trip_and_blob_layout(ring_path):
     cipher = PiiCipher.from_file(ring_path)
-    blob = cipher.encrypt(ID_NUMBER, context=CONTEXT)
-    assert blob[0] == 1 and key_id_of(blob) == "k1"
+    blob = cipher.encrypt(ID_NUMBER, context=CONTEXT, row=ROW)
+    assert blob[0] == 2 and key_id_of(blob) == "k1"
     assert ID_NUMBER.encode() not in blob
-    assert cipher.decrypt(blob, context=CONTEXT) == ID_NUMBER
+    assert cipher.decrypt(blob, context=CONTEXT, row=ROW) == ID_NUMBER
     # A fresh nonce every time: equal plaintexts give different blobs.
-    assert cipher.encrypt(ID_NUMBER, context=CONTEXT) != blob
+    assert cipher.encrypt(ID_NUMBER, context=CONTEXT, row=ROW) != blob
 
 
 def test_key_ring_file_is_private_and_kept(ring_path):
@@ -54,33 +57,89 @@ def test_key_ring_file_is_private_and_kept(ring_path):
 
 
 def test_rotation_keeps_old_blobs_readable_and_writes_with_new_key(ring_path):
-    old_blob = PiiCipher.from_file(ring_path).encrypt("张三丰", context="borrower.name")
+    old_blob = PiiCipher.from_file(ring_path).encrypt("张三丰", context="borrower.name", row=ROW)
     rotate_key_ring(ring_path, "k2")
     rotated = PiiCipher.from_file(ring_path)
     assert rotated.active_key_id == "k2"
-    assert rotated.decrypt(old_blob, context="borrower.name") == "张三丰"
-    new_blob = rotated.encrypt("张三丰", context="borrower.name")
-    assert key_id_of(new_blob) == "k2"
-    assert rotated.decrypt(new_blob, context="borrower.name") == "张三丰"
+    assert rotated.decrypt(old_blob, context="borrower.name", row=ROW) == "张三丰"
+    assert not rotated.is_current(old_blob)
+    new_blob = rotated.encrypt("张三丰", context="borrower.name", row=ROW)
+    assert key_id_of(new_blob) == "k2" and rotated.is_current(new_blob)
+    assert rotated.decrypt(new_blob, context="borrower.name", row=ROW) == "张三丰"
     with pytest.raises(ValueError):
         rotate_key_ring(ring_path, "k2")
 
 
 def test_tampered_blob_wrong_context_and_unknown_key_are_refused(ring_path):
     cipher = PiiCipher.from_file(ring_path)
-    blob = cipher.encrypt(ID_NUMBER, context=CONTEXT)
-    for position in (len(blob) - 1, len(blob) - 20, 2):  # tag, ciphertext, key id
+    blob = cipher.encrypt(ID_NUMBER, context=CONTEXT, row=ROW)
+    # tag, ciphertext, key id, version (2 -> 3: unknown; -> 1 would change the bound data)
+    for position, flip in ((len(blob) - 1, 1), (len(blob) - 20, 1), (2, 1), (0, 1), (0, 3)):
         tampered = bytearray(blob)
-        tampered[position] ^= 0x01
+        tampered[position] ^= flip
         with pytest.raises(PiiDecryptionError):
-            cipher.decrypt(bytes(tampered), context=CONTEXT)
+            cipher.decrypt(bytes(tampered), context=CONTEXT, row=ROW)
     with pytest.raises(PiiDecryptionError):
-        cipher.decrypt(blob, context="borrower.mobile")
+        cipher.decrypt(blob, context="borrower.mobile", row=ROW)
     with pytest.raises(PiiDecryptionError):
-        cipher.decrypt(blob[:10], context=CONTEXT)
+        cipher.decrypt(blob[:10], context=CONTEXT, row=ROW)
     other = PiiCipher.from_json(new_key_ring("k7"))
     with pytest.raises(PiiDecryptionError):
-        other.decrypt(blob, context=CONTEXT)
+        other.decrypt(blob, context=CONTEXT, row=ROW)
+
+
+def test_a_row_bound_blob_moved_to_another_row_is_refused(ring_path):
+    cipher = PiiCipher.from_file(ring_path)
+    blob = cipher.encrypt(ID_NUMBER, context=CONTEXT, row="verification-1/b-1")
+    for other_row in ("verification-2/b-2", "verification-1/b-2", "verification-2/b-1", ""):
+        with pytest.raises(PiiDecryptionError):
+            cipher.decrypt(blob, context=CONTEXT, row=other_row)
+    # Nor with the column-only data a version-1 blob was bound to.
+    with pytest.raises(PiiDecryptionError):
+        cipher.decrypt(blob, context=CONTEXT, row="", column_bound_context=CONTEXT)
+
+
+def test_a_column_bound_blob_decrypts_while_accepted_and_is_refused_after(ring_path):
+    cipher = PiiCipher.from_file(ring_path)
+    old = cipher.encrypt_column_bound(ID_NUMBER, context=CONTEXT)
+    assert old[0] == 1 and not cipher.is_current(old)
+    # Any row: version 1 was bound to the column only (the weakness version 2 closes).
+    assert cipher.decrypt(old, context=CONTEXT, row=ROW) == ID_NUMBER
+    assert cipher.decrypt(old, context=CONTEXT, row="another/row") == ID_NUMBER
+    with pytest.raises(PiiDecryptionError):
+        cipher.decrypt(old, context="borrower.mobile", row=ROW)
+    # A row-bound-at-column-level context (the reports' version 1) is named explicitly.
+    report = cipher.encrypt_column_bound("body", context="reports/r-1")
+    assert cipher.decrypt(
+        report, context="reports", row="r-1", column_bound_context="reports/r-1"
+    ) == "body"
+    strict = replace(cipher, accept_column_bound=False)
+    for blob, context in ((old, CONTEXT), (report, "reports/r-1")):
+        with pytest.raises(PiiDecryptionError, match=ACCEPT_COLUMN_BOUND_ENV):
+            strict.decrypt(blob, context=context, row=ROW, column_bound_context=context)
+    new = strict.encrypt(ID_NUMBER, context=CONTEXT, row=ROW)
+    assert strict.decrypt(new, context=CONTEXT, row=ROW) == ID_NUMBER
+
+
+@pytest.mark.parametrize(
+    ("value", "accepted"), [(None, True), ("", True), ("true", True), (" TRUE ", True),
+                            ("false", False), ("False", False)],
+)
+def test_accept_column_bound_setting(ring_path, monkeypatch, value, accepted):
+    monkeypatch.setenv("POSTLOAN_PII_KEYS", str(ring_path))
+    if value is None:
+        monkeypatch.delenv(ACCEPT_COLUMN_BOUND_ENV, raising=False)
+    else:
+        monkeypatch.setenv(ACCEPT_COLUMN_BOUND_ENV, value)
+    assert PiiCipher.from_env().accept_column_bound is accepted
+
+
+@pytest.mark.parametrize("value", ["no", "0", "yes", "flase"])
+def test_an_invalid_accept_column_bound_setting_stops_start_up(ring_path, monkeypatch, value):
+    monkeypatch.setenv("POSTLOAN_PII_KEYS", str(ring_path))
+    monkeypatch.setenv(ACCEPT_COLUMN_BOUND_ENV, value)
+    with pytest.raises(SystemExit, match=ACCEPT_COLUMN_BOUND_ENV):
+        PiiCipher.from_env()
 
 
 def test_blind_index_is_stable_normalized_and_keyed(ring_path):

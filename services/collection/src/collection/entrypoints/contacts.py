@@ -42,7 +42,7 @@ from postloan_runtime import page_tokens, proto_validation
 from postloan_runtime.app import RunningService
 from postloan_runtime.auth import current_caller
 from postloan_runtime.clock import Clock, SystemClock
-from postloan_runtime.pii import PiiCipher
+from postloan_runtime.pii import PiiCipher, accept_column_bound_from_env
 from postloan_runtime.validation import Violations, has_control_characters
 
 _ID_PATTERN: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
@@ -642,6 +642,9 @@ def contact_servicers(
     policy: contact_use_cases.GatePolicy | None = None,
 ) -> dict[str, Any]:
     """The three servicers of this slice by short service name, for ``add_servicers``."""
+    # The key ring is read on first use; the PII setting is checked now, so a bad value stops
+    # start-up.
+    accept_column_bound_from_env()
     return {
         "ContactService": ContactServicer(
             running, clock=clock, channels=channels, cipher=cipher, policy=policy

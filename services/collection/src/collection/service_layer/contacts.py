@@ -439,6 +439,12 @@ async def list_attempts(
     return rows[:page_size], len(rows) > page_size
 
 
+def point_row(contact_point_id: uuid.UUID, borrower_id: str) -> str:
+    """The row a contact point's value is bound to: the point and its borrower, so neither a
+    value moved to another point nor a point moved to another borrower decrypts."""
+    return f"{contact_point_id}/{borrower_id}"
+
+
 # --- dispatch --------------------------------------------------------------------------------
 
 
@@ -510,6 +516,7 @@ async def dispatch(
                 return collection_pb2.DispatchMessageResponse.FromString(existing["response"])
             check_row = await repo.check(existing["check_id"])
             assert check_row is not None  # noqa: S101 - written in the same transaction
+            destination = await _destination(repo, check_row, cipher)
         else:
             check_row = await _gate(
                 repo,
@@ -528,13 +535,15 @@ async def dispatch(
                 await _finish_dispatch(conn, command.request_id, check_row, response)
                 await uow.commit()
                 return response
+            # Before the commit: a value that does not decrypt (moved from another row) leaves
+            # no claim and no check behind, and nothing is sent.
+            destination = await _destination(repo, check_row, cipher)
             await conn.execute(
                 message_dispatches.update()
                 .where(message_dispatches.c.request_id == command.request_id)
                 .values(check_id=check_row["check_id"])
             )
             await uow.commit()
-        destination = await _destination(repo, check_row, cipher)
 
     # Step 2.
     try:
@@ -556,7 +565,10 @@ async def _destination(repo: ContactRepository, check_row: Row, cipher: PiiCiphe
         return ""
     point = await repo.contact_point(check_row["contact_point_id"])
     assert point is not None  # noqa: S101 - the gate found it
-    return cipher.decrypt(point["value_encrypted"], context=POINT_CONTEXT)
+    return cipher.decrypt(
+        point["value_encrypted"], context=POINT_CONTEXT,
+        row=point_row(point["contact_point_id"], point["borrower_id"]),
+    )
 
 
 async def _finish_dispatch(

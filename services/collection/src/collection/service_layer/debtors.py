@@ -24,7 +24,7 @@ from collection.domain.jurisdiction import (
     Channel,
     ProfileReasons,
 )
-from collection.service_layer.contacts import POINT_CONTEXT
+from collection.service_layer.contacts import POINT_CONTEXT, point_row
 from postloan.collection.v1 import collection_pb2
 from postloan_runtime.clock import Clock
 from postloan_runtime.errors import FailedPrecondition, NotFound
@@ -226,14 +226,18 @@ async def register_point(
                 return collection_pb2.RegisterContactPointResponse(
                     contact_point=pb.contact_point_to_proto(existing)
                 )
+        contact_point_id = uuid.uuid4()
         result = await uow.connection.execute(
             contact_points.insert()
             .values(
-                contact_point_id=uuid.uuid4(),
+                contact_point_id=contact_point_id,
                 borrower_id=command.borrower_id,
                 party=command.party.value,
                 kind=command.kind.value,
-                value_encrypted=cipher.encrypt(value, context=POINT_CONTEXT),
+                value_encrypted=cipher.encrypt(
+                    value, context=POINT_CONTEXT,
+                    row=point_row(contact_point_id, command.borrower_id),
+                ),
                 value_blind_index=blind,
                 masked_value=mask_value(command.kind, value),
                 relationship=command.relationship,

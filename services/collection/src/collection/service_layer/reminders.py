@@ -52,7 +52,7 @@ from collection.service_layer import contacts
 from postloan.collection.v1 import collection_pb2
 from postloan_runtime.clock import Clock
 from postloan_runtime.errors import DeadlineExceeded, DomainError, NotFound, Unavailable
-from postloan_runtime.pii import PiiCipher
+from postloan_runtime.pii import PiiCipher, PiiDecryptionError
 
 log = logging.getLogger(__name__)
 
@@ -188,6 +188,14 @@ async def _send_one(
         return {**tried, "outcome": ReminderOutcome.NO_CONTACT_POINT.value, "dispatched_at": now}
     except DomainError as error:  # e.g. no jurisdiction profile in effect: an operator's fix
         log.warning("pre-due reminder deferred", extra={"reason": error.reason})
+        return {**tried, "outcome": ReminderOutcome.DEFERRED.value,
+                "next_attempt_at": now + policy.deferral_wait}
+    except PiiDecryptionError:
+        # The point's value does not decrypt for its row (moved from another row, or written
+        # column-bound while those are refused): nothing was sent or recorded. Deferred, so the
+        # rest of the batch still goes out while an operator looks at the point.
+        log.error("pre-due reminder deferred: contact point value refused",
+                  extra={"contact_point_id": point.contact_point_id})
         return {**tried, "outcome": ReminderOutcome.DEFERRED.value,
                 "next_attempt_at": now + policy.deferral_wait}
     tried["check_id"] = uuid.UUID(sent.check.check_id)

@@ -87,7 +87,7 @@ from postloan.credit_inquiry.v1 import credit_inquiry_pb2, report_pb2
 from postloan_runtime.clock import Clock
 from postloan_runtime.errors import FailedPrecondition, NotFound
 from postloan_runtime.idempotency import run_idempotent_in_transaction
-from postloan_runtime.pii import PiiCipher, mask_id_number, mask_mobile, mask_name
+from postloan_runtime.pii import PiiCipher, mask_id_number, mask_mobile, mask_name, row_context
 from postloan_runtime.proto_convert import timestamp_from_proto
 from postloan_runtime.unit_of_work import UnitOfWork
 
@@ -100,9 +100,20 @@ RESIDENT_ID_INDEX_CONTEXT: Final = "resident_id"
 VERIFY_BATCH: Final = 1000
 
 
+REPORT_BODY_CONTEXT: Final = "credit_inquiry.credit_reports.body"
+
+
 def report_context(report_id: uuid.UUID) -> str:
-    """Encryption context of a stored report body: bound to its row."""
-    return f"credit_inquiry.credit_reports.body/{report_id}"
+    """What a version-1 report body was bound to (already its row); version 2 binds the same
+    string as ``REPORT_BODY_CONTEXT`` with the row ``report_id``."""
+    return row_context(REPORT_BODY_CONTEXT, str(report_id))
+
+
+def identity_row(verification_id: uuid.UUID, borrower_id: str) -> str:
+    """The row an identity field is bound to: the verification (a row's key, never reused) and
+    its borrower, so neither a blob moved to another verification nor a verification moved to
+    another borrower decrypts."""
+    return f"{verification_id}/{borrower_id}"
 
 
 @dataclass(frozen=True)
@@ -213,11 +224,14 @@ async def verify_identity(
                 requested_by=operator,
             )
             cipher = ctx.cipher
+            row = identity_row(verification.verification_id, verification.borrower_id)
             await IdentityRepository(conn).add(
                 verification,
-                name_encrypted=cipher.encrypt(claimed.name.strip(), context=NAME_CONTEXT),
-                resident_id_encrypted=cipher.encrypt(resident_id, context=RESIDENT_ID_CONTEXT),
-                mobile_encrypted=cipher.encrypt(mobile, context=MOBILE_CONTEXT),
+                name_encrypted=cipher.encrypt(claimed.name.strip(), context=NAME_CONTEXT, row=row),
+                resident_id_encrypted=cipher.encrypt(
+                    resident_id, context=RESIDENT_ID_CONTEXT, row=row
+                ),
+                mobile_encrypted=cipher.encrypt(mobile, context=MOBILE_CONTEXT, row=row),
                 resident_id_index=cipher.blind_index(
                     resident_id, context=RESIDENT_ID_INDEX_CONTEXT
                 ),
@@ -340,11 +354,16 @@ async def request_inquiry(
                 )
             else:
                 kind = RecordKind.BUREAU_QUERY
+                # Row-bound: an identity swapped in from another row fails here (INTERNAL, the
+                # transaction rolls back) before the bureau is called.
+                row = identity_row(
+                    identity.verification.verification_id, identity.verification.borrower_id
+                )
                 retrieved = await ctx.bureau.query_report(
                     query_id=bureau_query_id(command.request_id),
-                    name=ctx.cipher.decrypt(identity.name_encrypted, context=NAME_CONTEXT),
+                    name=ctx.cipher.decrypt(identity.name_encrypted, context=NAME_CONTEXT, row=row),
                     resident_id_number=ctx.cipher.decrypt(
-                        identity.resident_id_encrypted, context=RESIDENT_ID_CONTEXT
+                        identity.resident_id_encrypted, context=RESIDENT_ID_CONTEXT, row=row
                     ),
                     purpose=command.purpose,
                     sections=sections,
@@ -367,7 +386,9 @@ async def request_inquiry(
                         retrieved_at=now,
                         purge_after=purge_after,
                         sections=sorted(s.value for s in sections),
-                        body_encrypted=ctx.cipher.encrypt(body, context=report_context(report_id)),
+                        body_encrypted=ctx.cipher.encrypt(
+                            body, context=REPORT_BODY_CONTEXT, row=str(report_id)
+                        ),
                     )
                     features = risk_features(retrieved.facts)
                     model = ctx.models.active
@@ -465,7 +486,10 @@ async def get_report(
                 REPORT_PURGED, "the report was purged at the end of its retention period",
                 {"report_id": str(report_id)},
             )
-        body = ctx.cipher.decrypt(row.body_encrypted, context=report_context(report_id))
+        body = ctx.cipher.decrypt(
+            row.body_encrypted, context=REPORT_BODY_CONTEXT, row=str(report_id),
+            column_bound_context=report_context(report_id),
+        )
         report = report_pb2.CreditReport.FromString(base64.b64decode(body))
         await RecordChain(uow.connection).append(
             [
