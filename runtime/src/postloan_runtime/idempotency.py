@@ -162,6 +162,27 @@ ResponseT = TypeVar("ResponseT", bound=Message)
 Executor = AsyncConnection | AsyncSession
 
 
+def _payload(request: Message, request_id_field: str) -> bytes:
+    copy = type(request)()
+    copy.CopyFrom(request)
+    if request_id_field in copy.DESCRIPTOR.fields_by_name:
+        copy.ClearField(request_id_field)
+    return copy.SerializeToString(deterministic=True)
+
+
+def payload_fingerprint(
+    method: str, request: Message, *, request_id_field: str = "request_id"
+) -> str:
+    """SHA-256 (hex) of ``method`` and the request's deterministic serialization with
+    ``request_id_field`` cleared: what a request says, whoever sends it (a loan's registration
+    terms are compared by it). Idempotency keys stored before they were bound to their caller
+    carry this."""
+    digest = hashlib.sha256(method.encode())
+    digest.update(b"\x00")
+    digest.update(_payload(request, request_id_field))
+    return digest.hexdigest()
+
+
 def request_fingerprint(
     method: str, request: Message, *, request_id_field: str = "request_id"
 ) -> str:
@@ -170,17 +191,21 @@ def request_fingerprint(
     caller, different for any other payload or caller. The caller is part of it so that a
     request_id seen by someone else (a log, a shared screen) replays nobody's stored response to
     them: another caller's reuse is refused like any other reuse."""
-    copy = type(request)()
-    copy.CopyFrom(request)
-    if request_id_field in copy.DESCRIPTOR.fields_by_name:
-        copy.ClearField(request_id_field)
     caller = current_caller_or_none()
     subject = b"" if caller is None else caller.subject.encode()
     digest = hashlib.sha256(method.encode())
     digest.update(b"\x00")
     digest.update(len(subject).to_bytes(4, "big") + subject)  # length-prefixed: unambiguous
-    digest.update(copy.SerializeToString(deterministic=True))
+    digest.update(_payload(request, request_id_field))
     return digest.hexdigest()
+
+
+def fingerprint_matches(stored: str, fingerprint: str, method: str, request: Message) -> bool:
+    """Whether ``stored`` (a key's request hash) is this request's: its caller-bound
+    ``fingerprint``, or the payload fingerprint of a key stored before keys were bound to their
+    caller (such a key replays to any caller, as it did, until it expires: a retry in flight
+    across the upgrade is not refused). A key stored since never equals a payload fingerprint."""
+    return stored == fingerprint or stored == payload_fingerprint(method, request)
 
 
 def _reused() -> InvalidArgument:
@@ -236,10 +261,12 @@ async def _claim(
 
 
 def _replay(
-    row: Any, *, method: str, fingerprint: str, response_type: type[ResponseT]
+    row: Any, *, method: str, fingerprint: str, request: Message, response_type: type[ResponseT]
 ) -> ResponseT:
     """The first call's outcome, or the refusal for a reused request_id."""
-    if row["method"] != method or row["request_hash"] != fingerprint:
+    if row["method"] != method or not fingerprint_matches(
+        row["request_hash"], fingerprint, method, request
+    ):
         raise _reused()
     if row["error"] is not None:
         raise error_from_dict(row["error"])
@@ -266,7 +293,7 @@ async def stored_outcome(
     if row is None or (row["response"] is None and row["error"] is None):
         return None
     return _replay(row, method=method, fingerprint=request_fingerprint(method, request),
-                   response_type=response_type)
+                   request=request, response_type=response_type)
 
 
 async def _record_response(db: Executor, request_id: str, response: Message) -> None:
@@ -329,7 +356,10 @@ async def run_idempotent(
             conn, request_id=request_id, method=method, fingerprint=fingerprint, ttl=ttl, now=now
         )
         if row is not None:
-            return _replay(row, method=method, fingerprint=fingerprint, response_type=response_type)
+            return _replay(
+            row, method=method, fingerprint=fingerprint, request=request,
+            response_type=response_type,
+        )
         savepoint = await conn.begin_nested()
         try:
             response = await effect(conn)
@@ -367,7 +397,10 @@ async def run_idempotent_in_transaction(
         db, request_id=request_id, method=method, fingerprint=fingerprint, ttl=ttl, now=now
     )
     if row is not None:
-        return _replay(row, method=method, fingerprint=fingerprint, response_type=response_type)
+        return _replay(
+            row, method=method, fingerprint=fingerprint, request=request,
+            response_type=response_type,
+        )
     response = await effect()
     _check_response(response, response_type)
     deferred = _deferred_responses.get(db) if isinstance(db, AsyncConnection) else None

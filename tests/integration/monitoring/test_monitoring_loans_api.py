@@ -17,6 +17,7 @@ from postloan.monitoring.v1 import monitoring_pb2, resources_pb2
 from postloan_runtime.events.relay import relay_once
 from postloan_runtime.grpc_errors import decode_error
 from postloan_runtime.lending import RepaymentMethod, build_schedule
+from postloan_runtime.testing.auth import bearer, token_for
 
 pytestmark = pytest.mark.integration
 
@@ -138,6 +139,26 @@ async def test_retry_returns_the_same_loan_and_writes_nothing(monitoring) -> Non
     assert third.loan == first.loan
     after = await counts(monitoring.engine)
     assert (after["loans"], after["installments"], after["outbox"]) == (1, 12, 1)
+
+
+async def test_another_sender_gets_the_same_loan_but_not_the_stored_answer(
+    monitoring, monitoring_keys_dir
+) -> None:
+    """The loan's terms are compared whoever sends them: another frontend re-sending the same
+    loan under its own request_id gets the loan; reusing the first sender's request_id it gets
+    REQUEST_ID_REUSED (a key is bound to its caller)."""
+    request = register_request()
+    first = await monitoring.loans.RegisterLoan(request, metadata=monitoring.metadata)
+    other = bearer(token_for(monitoring_keys_dir, ["lending_frontend"], subject="frontend-2"))
+    relabelled = monitoring_pb2.RegisterLoanRequest()
+    relabelled.CopyFrom(request)
+    relabelled.request_id = str(uuid.uuid4())
+    again = await monitoring.loans.RegisterLoan(relabelled, metadata=other)
+    assert again.loan == first.loan
+    error = await refused(monitoring.loans.RegisterLoan(request, metadata=other))
+    assert error.reason == "REQUEST_ID_REUSED"
+    after = await counts(monitoring.engine)
+    assert (after["loans"], after["outbox"]) == (1, 1)
 
 
 async def test_same_request_id_with_another_payload_is_invalid(monitoring) -> None:

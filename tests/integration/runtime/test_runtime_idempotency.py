@@ -19,6 +19,7 @@ from postloan_runtime.db import create_engine
 from postloan_runtime.errors import FailedPrecondition, InvalidArgument, Unavailable
 from postloan_runtime.idempotency import (
     idempotency_sweeper,
+    payload_fingerprint,
     purge_expired,
     run_idempotent,
     run_idempotent_in_transaction,
@@ -333,3 +334,38 @@ async def test_another_caller_reusing_a_request_id_gets_no_stored_response(
     with caller_scope(owner):
         assert await call() == first
     assert await count_effects(engine, request_id) == 1
+
+
+async def test_a_key_stored_before_caller_binding_still_replays(engine: AsyncEngine) -> None:
+    """A key stored with the payload-only fingerprint (before keys were bound to their caller)
+    replays its stored answer to a retry across the upgrade, under any caller, instead of
+    refusing it; another payload under it is still refused."""
+    request_id = str(uuid.uuid4())
+    request = SubscribeEventsRequest(after_position=5)
+    stored = GetFeedHeadResponse(head_position=77)
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO idempotency_keys (request_id, method, request_hash, response,"
+                " expires_at) VALUES (:r, :m, :h, :resp, now() + interval '1 day')"
+            ),
+            {"r": request_id, "m": METHOD, "h": payload_fingerprint(METHOD, request),
+             "resp": stored.SerializeToString()},
+        )
+
+    async def effect(conn: AsyncConnection) -> GetFeedHeadResponse:
+        return await write_effect(conn, request_id)
+
+    with caller_scope(Caller(subject="svc", roles=("service:restructuring",), kind="service")):
+        replayed = await run_idempotent(
+            engine, request_id=request_id, method=METHOD, request=request,
+            response_type=GetFeedHeadResponse, effect=effect,
+        )
+        assert replayed == stored
+        with pytest.raises(InvalidArgument):
+            await run_idempotent(
+                engine, request_id=request_id, method=METHOD,
+                request=SubscribeEventsRequest(after_position=6),
+                response_type=GetFeedHeadResponse, effect=effect,
+            )
+    assert await count_effects(engine, request_id) == 0

@@ -51,7 +51,11 @@ from postloan_runtime.errors import (
     NotFound,
     Reason,
 )
-from postloan_runtime.idempotency import request_fingerprint, run_idempotent_in_transaction
+from postloan_runtime.idempotency import (
+    fingerprint_matches,
+    request_fingerprint,
+    run_idempotent_in_transaction,
+)
 from postloan_runtime.pii import PiiCipher
 from postloan_runtime.unit_of_work import UnitOfWork
 
@@ -506,7 +510,8 @@ async def dispatch(
                     .where(message_dispatches.c.request_id == command.request_id)
                 )
             ).mappings().one()
-            if existing["request_hash"] != fingerprint:
+            if not fingerprint_matches(existing["request_hash"], fingerprint, DISPATCH_METHOD,
+                                       request):
                 raise InvalidArgument(
                     [FieldViolation("request_id", "was already used for a different request")],
                     message="request_id was already used for a different request",

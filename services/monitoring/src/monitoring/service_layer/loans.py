@@ -31,7 +31,7 @@ from postloan.monitoring.v1 import monitoring_pb2
 from postloan_runtime.clock import Clock
 from postloan_runtime.db import single_statement_reads
 from postloan_runtime.errors import FailedPrecondition, NotFound
-from postloan_runtime.idempotency import request_fingerprint, run_idempotent_in_transaction
+from postloan_runtime.idempotency import payload_fingerprint, run_idempotent_in_transaction
 from postloan_runtime.unit_of_work import UnitOfWork
 
 REGISTER_LOAN_METHOD = "/postloan.monitoring.v1.LoanService/RegisterLoan"
@@ -82,7 +82,9 @@ async def register(
     the same terms returns the existing loan (no new event); with other terms
     FAILED_PRECONDITION LOAN_ID_CONFLICT.
     """
-    fingerprint = request_fingerprint(REGISTER_LOAN_METHOD, request)
+    # The terms, whoever sends them: the same loan_id under a new request_id is the same loan
+    # when they match (a replay of the key itself is the runtime's, bound to its caller).
+    fingerprint = payload_fingerprint(REGISTER_LOAN_METHOD, request)
     async with UnitOfWork(engine) as uow:
         repository = LoanRepository(uow.connection)
 
