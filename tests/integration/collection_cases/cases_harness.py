@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from postloan.collection.v1 import collection_pb2, collection_pb2_grpc, resources_pb2
 from postloan.common.v1 import money_pb2
+from postloan.monitoring.v1 import events_pb2 as mon
+from postloan.monitoring.v1 import resources_pb2 as mres
 from postloan_runtime.clock import ManualClock
 from postloan_runtime.events.outbox import DomainEventRecord, append_events
 from postloan_runtime.events.relay import relay_once
@@ -109,6 +111,19 @@ class Harness:
         async with producer.engine.connect() as conn:
             head = int(await conn.scalar(text("SELECT coalesce(max(position), 0) FROM event_feed")))
         await self.wait_applied(name, head)
+
+    async def open_delinquent_case(self, loan_id: str, borrower_id: str) -> resources_pb2.Case:
+        """Monitoring reports ``loan_id`` 40 days past due (M1 -> M2, 300 yuan overdue):
+        the borrower's one case, as collection opened it."""
+        await self.publish_and_wait(self.monitoring, "monitoring", mon.DelinquencyChanged(
+            loan_id=loan_id, borrower_id=borrower_id, business_date=day(START.date()),
+            from_bucket="M1", to_bucket="M2", days_past_due=40,
+            overdue=mres.ComponentAmounts(total=cny(30_000)),
+            outstanding_principal=cny(500_000)))
+        [case] = (await self.cases.ListCases(
+            collection_pb2.ListCasesRequest(borrower_id=borrower_id), metadata=self.metadata
+        )).cases
+        return case
 
     async def table_counts(self, *tables: str) -> dict[str, int]:
         return {t: int(await self.scalar(f"SELECT count(*) FROM {t}")) for t in tables}

@@ -8,13 +8,11 @@ import datetime as dt
 
 import grpc
 import pytest
-from cases_harness import Harness, cny, day, request_id
+from cases_harness import Harness, request_id
 
 from postloan.collection.v1 import collection_pb2 as c
 from postloan.collection.v1 import resources_pb2 as r
 from postloan.common.v1 import money_pb2
-from postloan.monitoring.v1 import events_pb2 as mon
-from postloan.monitoring.v1 import resources_pb2 as mres
 from postloan_runtime.grpc_errors import decode_error
 
 pytestmark = pytest.mark.integration
@@ -40,12 +38,7 @@ async def test_case_reasons_and_notes_with_a_personal_number_are_refused(
     harness: Harness,
 ) -> None:
     h = harness
-    await h.publish_and_wait(h.monitoring, "monitoring", mon.DelinquencyChanged(
-        loan_id="L-21", borrower_id="B-21", business_date=day(D0), from_bucket="M1",
-        to_bucket="M2", days_past_due=40, overdue=mres.ComponentAmounts(total=cny(30_000)),
-        outstanding_principal=cny(500_000)))
-    [case] = (await h.cases.ListCases(c.ListCasesRequest(borrower_id="B-21"),
-                                      metadata=h.metadata)).cases
+    case = await h.open_delinquent_case("L-21", "B-21")
     await h.agents.CreateAgency(c.CreateAgencyRequest(request_id=request_id(), agency=r.Agency(
         agency_id="AG-1", name="Agency AG-1", tiers=ALL_TIERS, capacity=10, active=True,
         commission_rate=money_pb2.DecimalValue(value="0.2000"))), metadata=h.metadata)

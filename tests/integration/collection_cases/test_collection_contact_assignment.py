@@ -9,14 +9,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from cases_harness import Harness, cny, day, request_id
+from cases_harness import Harness, request_id
 
 from postloan.collection.v1 import collection_pb2 as c
 from postloan.collection.v1 import collection_pb2_grpc
 from postloan.collection.v1 import resources_pb2 as r
 from postloan.common.v1 import money_pb2
-from postloan.monitoring.v1 import events_pb2 as mon
-from postloan.monitoring.v1 import resources_pb2 as mres
 from postloan_runtime.testing.auth import bearer, token_for
 
 pytestmark = pytest.mark.integration
@@ -31,12 +29,7 @@ async def test_only_the_assignee_or_the_placed_agency_may_contact(harness: Harne
     h = harness
     agents = h.agents
     contacts = collection_pb2_grpc.ContactServiceStub(h.channel)
-    await h.publish_and_wait(h.monitoring, "monitoring", mon.DelinquencyChanged(
-        loan_id="L-9", borrower_id="B-9", business_date=day(D0), from_bucket="M1",
-        to_bucket="M2", days_past_due=40, overdue=mres.ComponentAmounts(total=cny(30_000)),
-        outstanding_principal=cny(500_000)))
-    [case] = (await h.cases.ListCases(c.ListCasesRequest(borrower_id="B-9"),
-                                      metadata=h.metadata)).cases
+    case = await h.open_delinquent_case("L-9", "B-9")
     assert (case.agent_id, case.agency_id) == ("", "")
     phone = await h.debtor_with_phone("B-9", "13912345698")
     for agency_id in ("AG-1", "AG-2"):
@@ -115,12 +108,7 @@ async def test_a_person_naming_no_case_is_judged_on_the_borrowers_live_case(
     h = harness
     agents = h.agents
     contacts = collection_pb2_grpc.ContactServiceStub(h.channel)
-    await h.publish_and_wait(h.monitoring, "monitoring", mon.DelinquencyChanged(
-        loan_id="L-7", borrower_id="B-7", business_date=day(D0), from_bucket="M1",
-        to_bucket="M2", days_past_due=40, overdue=mres.ComponentAmounts(total=cny(30_000)),
-        outstanding_principal=cny(500_000)))
-    [case] = (await h.cases.ListCases(c.ListCasesRequest(borrower_id="B-7"),
-                                      metadata=h.metadata)).cases
+    case = await h.open_delinquent_case("L-7", "B-7")
     phones = {"B-7": await h.debtor_with_phone("B-7", "13912345697"),
               "B-8": await h.debtor_with_phone("B-8", "13912345696")}  # B-8: no case at all
     await agents.CreateAgency(c.CreateAgencyRequest(request_id=request_id(), agency=r.Agency(
