@@ -20,6 +20,7 @@ help:
 	@echo "make test   - install, check generated code, lint, typecheck, and run every test"
 	@echo "make test-faults - the SIGKILL fault campaign over the whole suite (TRIALS=20)"
 	@echo "make test-embedded - database tests on the embedded PostgreSQL even when a server is set"
+	@echo "                     (a chosen set; EMBEDDED_TESTS=tests for all of them)"
 	@echo "make proto  - regenerate Python code from protos/"
 	@echo "make bench  - run the benchmarks (figures go to docs/performance.md by hand)"
 
@@ -89,9 +90,19 @@ bench: install
 	@for b in $(BENCHES); do echo "== bench/bench_$$b.py"; \
 	  $(PY) bench/bench_$$b.py || exit 1; done
 
-# The database-backed tests once more on the embedded PostgreSQL, whatever server is configured.
+# Database-backed tests once more on the embedded PostgreSQL (the pgserver wheel's PostgreSQL 16
+# over its Unix socket), whatever server is configured. By default the tests that exercise what
+# differs between the two: every service as a process and the demo (e2e), every migration,
+# the shared database layer and server lifecycle, and the two largest set-based statements (the
+# daily cycle, bulk tiering); about 3 minutes on 2 cores. EMBEDDED_TESTS=tests runs every
+# integration and e2e test there (about 10 minutes).
+EMBEDDED_TESTS ?= tests/e2e tests/integration/test_migrations.py tests/integration/runtime \
+                  tests/integration/runtime_server/test_server_lifecycle.py \
+                  tests/integration/monitoring/test_monitoring_daily_cycle.py \
+                  tests/integration/collection_cases/test_collection_bulk_tiering.py
 test-embedded: install
-	POSTLOAN_TEST_DATABASE_URL= $(PY) -m pytest -m "integration or e2e" $(PYTEST_ARGS)
+	POSTLOAN_TEST_DATABASE_URL= $(PY) -m pytest -m "integration or e2e" $(EMBEDDED_TESTS) \
+	  $(PYTEST_ARGS)
 
 include deploy/deploy.mk
 
