@@ -49,6 +49,7 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
@@ -57,59 +58,42 @@ from rpc_bench import ECHO_METHOD, Measured, describe_machine, echo_process, mea
 
 from postloan_runtime.testing.databases import test_server
 
-FLOOR_SERVER = """
-import asyncio, sys, asyncpg, grpc, uvloop
-DSN, MODE, ROWS = sys.argv[1], sys.argv[2], int(sys.argv[3])
-REPLY = bytes(int(sys.argv[4]))
-PORT = int(sys.argv[5])
-UPSTREAM = sys.argv[6] if len(sys.argv) > 6 else None
-READ = "SELECT id, holder, valid FROM floor_grants WHERE id = $1"
-WRITE = (
-    "WITH grant_row AS (SELECT id FROM floor_grants WHERE id = $1 AND valid FOR SHARE) "
-    "INSERT INTO floor_records (grant_id, payload) SELECT id, $2 FROM grant_row RETURNING seq")
-LOCK = "SELECT id, holder, valid FROM floor_grants WHERE id = $1 FOR UPDATE"
-APPEND = "INSERT INTO floor_records (grant_id, payload) VALUES ($1, $2) RETURNING seq"
-async def main():
-    pool = await asyncpg.create_pool(DSN, min_size=16, max_size=16)
-    upstream = None
-    if UPSTREAM:
-        channel = grpc.aio.insecure_channel(UPSTREAM)
-        upstream = channel.unary_unary("/bench.Floor/Call")
-    calls = iter(range(1 << 62))
-    async def handle(request, context):
-        key = next(calls) % ROWS  # rows in turn, whatever the client sends
-        if upstream is not None:  # the read another service answers, as QuotePlan's loan read
-            await upstream(request, timeout=30)
-        async with pool.acquire() as connection:
-            if MODE == "read":
-                row = await connection.fetchrow(READ, key)
-            elif MODE == "write":
-                row = await connection.fetchrow(WRITE, key, request)
-            else:  # read under a lock, decide, write: one transaction, four round trips
-                async with connection.transaction():
-                    row = await connection.fetchrow(LOCK, key)
-                    if row is not None and row["valid"]:
-                        row = await connection.fetchrow(APPEND, key, request)
-        if row is None:
-            await context.abort(grpc.StatusCode.FAILED_PRECONDITION, "no grant")
-        return REPLY
-    server = grpc.aio.server()
-    server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler(
-        "bench.Floor", {"Call": grpc.unary_unary_rpc_method_handler(handle)})])
-    port = server.add_insecure_port(f"127.0.0.1:{PORT}")  # SO_REUSEPORT: several processes
-    await server.start()
-    print(port, flush=True)
-    await server.wait_for_termination()
-uvloop.run(main())
-"""
+FLOOR_SERVER = Path(__file__).with_name("floor_server.py")
+FLOOR_METHOD = "/bench.Floor/Call"
+FEED_METHOD = "/postloan.common.v1.EventFeedService/GetFeedHead"  # a service:monitoring token's
+
+
+@dataclass(frozen=True)
+class Stack:
+    """Keys for a floor server behind the suite's stack, and a token it accepts."""
+
+    keys_dir: Path
+    metadata: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def generate(cls) -> Stack:
+        from postloan_runtime.auth import generate_dev_keys
+        from postloan_runtime.testing.auth import bearer, token_for
+
+        keys_dir = Path(tempfile.mkdtemp(prefix="bench-floor-keys-"))
+        generate_dev_keys(keys_dir)
+        return cls(keys_dir, bearer(token_for(keys_dir, ["service:monitoring"], ttl=3600)))
 
 
 @asynccontextmanager
 async def floor_server(
-    dsn: str, mode: str, rows: int, reply_size: int, upstream: str | None = None, processes: int = 1
-) -> AsyncIterator[tuple[str, Callable]]:
-    """A floor server (``mode`` read, write or rmw; calling ``upstream`` first when given) of
-    ``processes`` processes sharing one port; yields its address and its call. Several
+    dsn: str,
+    mode: str,
+    rows: int,
+    reply_size: int,
+    upstream: str | None = None,
+    processes: int = 1,
+    batched: bool = False,
+    stack: Stack | None = None,
+) -> AsyncIterator[tuple[str, str, Callable]]:
+    """A floor server (bench/floor_server.py: ``mode`` none, read, write or rmw; calling
+    ``upstream`` first when given; batched; behind the suite's stack) of ``processes``
+    processes sharing one port; yields its address, its method and its call. Several
     processes get 4 connections each, spread by the kernel; one gets one, as the echo has."""
     started: list[subprocess.Popen[str]] = []
     try:
@@ -118,14 +102,15 @@ async def floor_server(
             process = subprocess.Popen(  # noqa: ASYNC220 - started before any load
                 [
                     sys.executable,
-                    "-c",
-                    FLOOR_SERVER,
+                    str(FLOOR_SERVER),
                     dsn,
                     mode,
                     str(rows),
                     str(reply_size),
                     str(port),
-                    *([upstream] if upstream else []),
+                    *(["--upstream", upstream] if upstream else []),
+                    *(["--batched"] if batched else []),
+                    *(["--stack", str(stack.keys_dir)] if stack else []),
                 ],
                 stdout=subprocess.PIPE,
                 text=True,
@@ -139,9 +124,11 @@ async def floor_server(
             grpc.aio.insecure_channel(address, options=options)
             for _ in range(1 if processes == 1 else 4 * processes)
         ]
-        calls = itertools.cycle([c.unary_unary(FLOOR_METHOD) for c in channels])
+        method = FEED_METHOD if stack else FLOOR_METHOD
+        calls = itertools.cycle([c.unary_unary(method) for c in channels])
+        metadata = stack.metadata if stack else None
         try:
-            yield address, lambda *a, **k: next(calls)(*a, **k)
+            yield address, method, lambda *a, **k: next(calls)(*a, metadata=metadata, **k)
         finally:
             for channel in channels:
                 await channel.close()
@@ -151,7 +138,6 @@ async def floor_server(
             process.wait(timeout=10)
 
 
-FLOOR_METHOD = "/bench.Floor/Call"
 GRPC_HEADERS = ("-H", "content-type: application/grpc", "-H", "te: trailers")
 
 
@@ -162,7 +148,13 @@ def latencies_from_log(path: Path) -> list[float]:
 
 
 async def h2load_measure(
-    label: str, address: str, method: str, request: bytes, seconds: float, concurrency: int
+    label: str,
+    address: str,
+    method: str,
+    request: bytes,
+    seconds: float,
+    concurrency: int,
+    headers: tuple[tuple[str, str], ...] = (),
 ) -> Measured:
     """Closed loop (``concurrency`` streams on one connection) then an open loop of Poisson
     arrivals at half the peak, both driven by h2load; prints the line like ``measure``."""
@@ -179,6 +171,7 @@ async def h2load_measure(
             "-d",
             str(body),
             *GRPC_HEADERS,
+            *(option for name, value in headers for option in ("-H", f"{name}: {value}")),
             f"--log-file={log}",
             *options,
             stdout=asyncio.subprocess.DEVNULL,
@@ -227,11 +220,15 @@ async def run(args: argparse.Namespace) -> None:
             f"{args.concurrency}, reply {args.reply_size} bytes"
         )
         results: dict[str, Measured] = {}
+        stack = Stack.generate()
 
         async def measured(label: str, call: Callable, address: str, method: str) -> None:
+            # One call first: h2load counts a refused gRPC call (HTTP 200) as an answer.
+            await call(request, timeout=30)
             if args.client == "h2load":
+                headers = stack.metadata if method == FEED_METHOD else ()
                 results[label] = await h2load_measure(
-                    label, address, method, request, args.seconds, args.concurrency
+                    label, address, method, request, args.seconds, args.concurrency, headers
                 )
                 return
             await serial(label, lambda: call(request, timeout=30), 3.0)
@@ -239,22 +236,39 @@ async def run(args: argparse.Namespace) -> None:
                 label, lambda: call(request, timeout=30), args.seconds, args.concurrency
             )
 
+        async def floor(label: str, mode: str, **options: object) -> None:
+            async with floor_server(dsn, mode, args.rows, args.reply_size, **options) as (
+                address, method, call
+            ):
+                await measured(label, call, address, method)
+
         async with echo_process(args.reply_size) as (address, call):
             await measured("echo", call, address, ECHO_METHOD)
         echo_first = results["echo"]
         for mode in ("read", "write", "rmw"):
-            async with floor_server(dsn, mode, args.rows, args.reply_size) as (address, call):
-                await measured(f"floor-{mode}", call, address, FLOOR_METHOD)
+            await floor(f"floor-{mode}", mode)
+        for mode in ("write", "rmw"):
+            await floor(f"floor-{mode} batched", mode, batched=True)
         if args.processes > 1 and args.client == "python":  # h2load's script is per connection
-            async with floor_server(
-                dsn, "write", args.rows, args.reply_size, processes=args.processes
-            ) as (address, call):
-                await measured(f"floor-write x{args.processes}", call, address, FLOOR_METHOD)
+            await floor(f"floor-write x{args.processes}", "write", processes=args.processes)
         async with (
-            floor_server(dsn, "read", args.rows, args.reply_size) as (upstream, _),
-            floor_server(dsn, "rmw", args.rows, args.reply_size, upstream) as (address, call),
+            floor_server(dsn, "read", args.rows, args.reply_size) as (upstream, _, _),
+            floor_server(dsn, "rmw", args.rows, args.reply_size, upstream) as (
+                address, method, call
+            ),
         ):
-            await measured("floor-read+rmw", call, address, FLOOR_METHOD)
+            await measured("floor-read+rmw", call, address, method)
+        await floor("stack", "none", stack=stack)
+        for mode in ("write", "rmw"):
+            await floor(f"stack+{mode} batched", mode, batched=True, stack=stack)
+        if args.processes > 1 and args.client == "python":
+            await floor(
+                f"stack+write batched x{args.processes}",
+                "write",
+                batched=True,
+                stack=stack,
+                processes=args.processes,
+            )
         async with echo_process(args.reply_size) as (address, call):
             await measured("echo", call, address, ECHO_METHOD)
         echo_last = results.pop("echo")
@@ -262,12 +276,12 @@ async def run(args: argparse.Namespace) -> None:
         print(f"echo peak {echo_first.rate:.0f}/s first, {echo_last.rate:.0f}/s last")
         for label, result in results.items():
             print(
-                f"{label:18} {result.rate / echo_first.rate:6.3f}x / "
+                f"{label:24} {result.rate / echo_first.rate:6.3f}x / "
                 f"{result.rate / echo_last.rate:6.3f}x echo throughput (first / last); "
                 f"open-loop p99 at 50% of its own peak {ms(result.opened, 0.99):6.2f} ms"
             )
         print(
-            f"echo (last)        open-loop p99 at 50% of its own peak "
+            f"echo (last)              open-loop p99 at 50% of its own peak "
             f"{ms(echo_last.opened, 0.99):6.2f} ms"
         )
     finally:
