@@ -341,6 +341,18 @@ async def test_killed_mid_run_and_restarted_ends_like_a_clean_run(make_database)
             await run(clean, day)
             await run(crashed, day)
         await run(clean, DAYS[-1])
+        async with clean.connect() as conn:
+            changed = (await conn.execute(text(
+                "SELECT loan_id FROM loans WHERE status_as_of = :d ORDER BY loan_id"),
+                {"d": DAYS[-1]})).scalars().all()
+        assert len(changed) > 12
+        # The job's batch holding this loan waits for the row lock taken here: the batches
+        # before it commit and the job cannot finish before it is killed, however loaded the
+        # machine is (polling for progress alone raced a job that finished between two polls).
+        blocker = await crashed.connect()
+        held = await blocker.begin()
+        await blocker.execute(text("SELECT 1 FROM loans WHERE loan_id = :v FOR UPDATE"),
+                              {"v": changed[len(changed) // 2]})
         # A separate process with tiny batches, killed (SIGKILL) once some batches committed.
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "monitoring.entrypoints.daily_cycle_job",
@@ -348,19 +360,26 @@ async def test_killed_mid_run_and_restarted_ends_like_a_clean_run(make_database)
             "--batch-size", "3",
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ),
         )
-        done = 0
         try:
-            for _ in range(600):
-                await asyncio.sleep(0.02)
+            deadline = asyncio.get_running_loop().time() + 120
+            while True:
+                assert process.returncode is None, "the job ended before it was killed"
+                assert asyncio.get_running_loop().time() < deadline, "the job never blocked"
+                await asyncio.sleep(0.05)
                 async with crashed.connect() as conn:
                     done = await conn.scalar(text(
                         "SELECT loans_done FROM daily_cycle_runs WHERE business_date = :d"),
                         {"d": DAYS[-1]}) or 0
-                if done >= 30:
+                    waiting = await conn.scalar(text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                        " AND wait_event_type = 'Lock'"))
+                if done > 0 and waiting > 0:
                     break
         finally:
             process.send_signal(signal.SIGKILL)
             await process.wait()
+            await held.rollback()
+            await blocker.close()
         async with crashed.connect() as conn:
             status = (await conn.execute(text(
                 "SELECT state, loans_done, loans_total FROM daily_cycle_runs "
