@@ -21,7 +21,16 @@ peak, latency from the scheduled arrival):
   the client spreading its calls over 4 connections a process;
 - **floor-read+rmw**: floor-rmw that first calls a floor-read server over gRPC, as an RPC that
   reads another service's state, then reads and writes its own (QuotePlan: the loan from
-  monitoring, then the plan under its version).
+  monitoring, then the plan under its version);
+- **floor-write/rmw batched**: the calls that queue while the database is busy go to it as one
+  statement or one transaction over arrays (the server's own group commit);
+- **stack**, **stack+…**: the same handlers behind the suite's own server stack
+  (``start_standalone``: a span per call, drain, token verification and authorization, error
+  mapping) called with a real service token: ``stack`` alone (no database work), ``stack+rmw``,
+  ``stack+write batched``, ``stack+rmw batched`` and ``stack+read+rmw`` (both servers behind the
+  stack, the upstream call with a service token), and ``stack+write batched xN`` (Python client).
+  Every RPC of the suite passes these layers: the issues ask for a verified caller and one
+  trace across the services.
 
 With ``--client h2load`` the load comes from nghttp2's ``h2load`` (C; ``apt-get install
 nghttp2-client``) instead of this Python process: the same phases (16 streams on one connection
@@ -259,8 +268,18 @@ async def run(args: argparse.Namespace) -> None:
         ):
             await measured("floor-read+rmw", call, address, method)
         await floor("stack", "none", stack=stack)
+        await floor("stack+rmw", "rmw", stack=stack)
         for mode in ("write", "rmw"):
             await floor(f"stack+{mode} batched", mode, batched=True, stack=stack)
+        async with (
+            floor_server(dsn, "read", args.rows, args.reply_size, stack=stack) as (
+                upstream, _, _
+            ),
+            floor_server(dsn, "rmw", args.rows, args.reply_size, upstream, stack=stack) as (
+                address, method, call
+            ),
+        ):
+            await measured("stack+read+rmw", call, address, method)
         if args.processes > 1 and args.client == "python":
             await floor(
                 f"stack+write batched x{args.processes}",

@@ -6,7 +6,8 @@
 MODE is ``none`` (no database work: the reply alone), ``read`` (one prepared SELECT by primary
 key), ``write`` (a row checked under a share
 lock and a record appended, one autocommit statement) or ``rmw`` (BEGIN, SELECT … FOR UPDATE, a
-decision in Python, INSERT, COMMIT). ``--upstream`` first calls another floor server over gRPC.
+decision in Python, INSERT, COMMIT). ``--upstream`` first calls another floor server over gRPC
+(with a service token when both are behind the stack).
 
 ``--batched`` coalesces the calls that arrive while the database is busy: whatever is queued when
 one of four flushers is free goes to PostgreSQL as one statement (write) or one transaction
@@ -141,15 +142,22 @@ async def main(args: argparse.Namespace) -> None:
     work = batched_work(pool, args.mode) if args.batched else single_call_work(pool, args.mode)
     reply = bytes(args.reply_size)
     upstream = None
+    upstream_metadata: tuple[tuple[str, str], ...] | None = None
     if args.upstream:
         channel = grpc.aio.insecure_channel(args.upstream)
-        upstream = channel.unary_unary(FLOOR_METHOD)
+        # Behind the stack the upstream is a stack server too: a verified caller on each call.
+        upstream = channel.unary_unary(FEED_METHOD if args.stack else FLOOR_METHOD)
+        if args.stack:
+            from postloan_runtime.auth import mint_service_token
+            from postloan_runtime.testing.auth import bearer
+
+            upstream_metadata = bearer(mint_service_token(args.stack, "monitoring", 3600))
     calls = iter(range(1 << 62))
 
     async def handle(request: bytes, context: grpc.aio.ServicerContext) -> bytes:
         key = next(calls) % args.rows  # rows in turn, whatever the client sends
         if upstream is not None:  # the read another service answers, as QuotePlan's loan read
-            await upstream(request, timeout=30)
+            await upstream(request, timeout=30, metadata=upstream_metadata)
         if not await work(key, request):
             await context.abort(grpc.StatusCode.FAILED_PRECONDITION, "no grant")
         return reply
