@@ -2,8 +2,8 @@
 # Deploy an overlay so that every service's schema migration has finished before its new
 # version serves:
 #   1. everything that is neither a server, a migration nor the daily cycle (namespace, config,
-#      service accounts, network policies, PDBs, HPAs, databases, collector), then wait for the
-#      databases
+#      service accounts, network policies, PDBs, HPAs, databases, collector, the suspended PII
+#      re-encryption CronJobs), then wait for the databases
 #   2. the <service>-migrate Jobs (finished ones are deleted first: a Job's pod template is
 #      immutable), waiting until each completes
 #   3. the Deployments, Services and the CronJob, waiting for each rollout

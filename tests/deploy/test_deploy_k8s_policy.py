@@ -244,6 +244,37 @@ def test_migration_job_per_service(render, overlay: str) -> None:
         assert pod_labels(job)["app.kubernetes.io/component"] == "migration"
 
 
+def test_pii_reencryption_is_an_on_demand_job_of_each_service_holding_pii(
+    render, overlay: str
+) -> None:
+    objects = render(overlay)
+    crons = by_kind(objects, "CronJob")
+    servers = _servers(objects)
+    holders = {"credit-inquiry": "credit_inquiry", "collection": "collection"}
+    assert {name for name in crons if name.endswith("-reencrypt-pii")} == {
+        f"{kebab}-reencrypt-pii" for kebab in holders
+    }
+    for kebab, package in holders.items():
+        cron = crons[f"{kebab}-reencrypt-pii"]
+        assert cron["spec"]["suspend"] is True, f"{kebab}: runs only when an operator starts it"
+        assert cron["spec"]["concurrencyPolicy"] == "Forbid"
+        pod = pod_spec(cron)
+        assert pod["serviceAccountName"] == kebab and pod["restartPolicy"] == "Never"
+        (container,) = pod["containers"]
+        assert container["command"] + container["args"] == [
+            "postloan", "reencrypt-pii", "--service", package,
+        ]
+        assert container["image"] == pod_spec(servers[kebab])["containers"][0]["image"]
+        env = _env(container)
+        assert env["DATABASE_URL"]["valueFrom"]["secretKeyRef"]["name"] == f"{kebab}-db-app"
+        keys_dir = env["POSTLOAN_KEYS_DIR"]["value"]
+        mounted = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+        volumes = {v["name"]: v for v in pod["volumes"]}
+        assert mounted["keys"] == keys_dir, f"{kebab}: the key ring is read from {keys_dir}"
+        assert volumes["keys"]["secret"]["secretName"] == f"{kebab}-keys"
+        assert pod_labels(cron)["app.kubernetes.io/name"] == kebab  # its NetworkPolicy applies
+
+
 def test_daily_cycle_is_an_indexed_job_with_k_partitions(render, overlay: str) -> None:
     objects = render(overlay)
     cron = by_kind(objects, "CronJob")["daily-cycle"]
