@@ -22,11 +22,13 @@ from monitoring.domain.early_warning import (
     inquiry_drafts,
     inquiry_spike,
     late_streak,
+    paid_installments,
     partial_payment,
     payment_day_drift,
     repayment_drafts,
     score_drop,
 )
+from monitoring.domain.loans import Installment, InstallmentState
 from postloan_runtime.errors import FailedPrecondition
 
 pytestmark = pytest.mark.unit
@@ -34,10 +36,11 @@ pytestmark = pytest.mark.unit
 POLICY = EarlyWarningPolicy()  # FPD 30 days, streak 3, drift +5 over 3, spike 4, drop 50
 
 
-def paid(seq: int, due: str, on: str | None, paid_fen: int = 1000, due_fen: int = 1000):
+def paid(seq: int, due: str, on: str | None, paid_fen: int = 1000, due_fen: int = 1000,
+         version: int = 1):
     return PaidInstallment(
         seq, dt.date.fromisoformat(due), dt.date.fromisoformat(on) if on else None,
-        paid_fen, due_fen,
+        paid_fen, due_fen, version,
     )
 
 
@@ -91,6 +94,45 @@ def test_a_payment_on_the_last_grace_day_breaks_the_streak() -> None:
     assert late_streak(items, grace_days=3, policy=POLICY) is None
     # Two late ones only: below the streak length.
     assert late_streak(items[:2], grace_days=3, policy=POLICY) is None
+
+
+def test_after_a_restructuring_payments_count_in_due_order_not_by_sequence() -> None:
+    # Schedule 1: four installments paid 18 days late; schedule 2 (the plan) numbers its
+    # installments from 1 again, and its first was paid on its due date: the latest payment is
+    # on time, so there is no streak (sorted by sequence, 2#1 came second and 1#2..1#4 last).
+    before = [paid(n, f"2025-0{n}-10", f"2025-0{n}-28") for n in range(1, 5)]
+    plan = [paid(1, "2025-06-10", "2025-06-10", version=2), paid(2, "2025-07-10", None, 0,
+                                                                  version=2)]
+    assert late_streak(before + plan, grace_days=3, policy=POLICY) is None
+    assert payment_day_drift(before[:2] + plan, POLICY) is None
+    # The other way round: on time before, three late under the plan. The alert names the
+    # plan's installment, in the plan's schedule.
+    on_time = [paid(n, f"2025-0{n}-10", f"2025-0{n}-10") for n in range(1, 5)]
+    late = [paid(n, f"2025-0{n + 5}-10", f"2025-0{n + 5}-{10 + 4 * n}", version=2)
+            for n in range(1, 4)]
+    for draft in (late_streak(on_time + late, 3, POLICY), payment_day_drift(on_time + late,
+                                                                               POLICY)):
+        assert draft is not None
+        assert (draft.installment_schedule_version, draft.installment_sequence) == (2, 3)
+
+
+def test_a_waived_penalty_is_not_counted_as_unpaid() -> None:
+    # 1,000 yuan principal + 50 interest + 20 penalty, the penalty waived in full; all paid but
+    # 0.50 yuan of principal, within the 1 yuan tolerance: not a partial payment.
+    def installment(waived_fen: int) -> Installment:
+        return Installment(
+            sequence=1, schedule_version=1, due_date=dt.date(2025, 1, 10),
+            principal_due_fen=100_000, interest_due_fen=5_000, penalty_due_fen=2_000,
+            principal_paid_fen=99_950, interest_paid_fen=5_000, penalty_paid_fen=0,
+            penalty_waived_fen=waived_fen, state=InstallmentState.OVERDUE,
+        )
+
+    (waived,) = paid_installments([installment(2_000)])
+    assert (waived.paid_fen, waived.due_fen) == (104_950, 105_000)
+    assert partial_payment(waived, dt.date(2025, 1, 20), tolerance_fen=100) is None
+    (owed,) = paid_installments([installment(0)])
+    draft = partial_payment(owed, dt.date(2025, 1, 20), tolerance_fen=100)
+    assert draft is not None and draft.evidence == (Evidence("paid_fen", "104950", "107000"),)
 
 
 # --- payment-day drift ----------------------------------------------------------------------

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from monitoring.domain.loans import Installment
 from postloan_runtime.errors import FailedPrecondition
 
 
@@ -75,6 +76,9 @@ class AlertDraft:
     # The installment whose state the alert is about (repayment rules): the alert is keyed on
     # it, so once resolved the same evidence does not raise it again.
     installment_sequence: int | None = None
+    # That installment's schedule: a restructured loan's paid installments of the schedule
+    # before keep their version, and the new schedule numbers its installments from 1 again.
+    installment_schedule_version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,27 @@ class PaidInstallment:
     paid_on: dt.date | None
     paid_fen: int
     due_fen: int
+    schedule_version: int = 1
+
+
+def paid_installments(installments: Sequence[Installment]) -> list[PaidInstallment]:
+    """The installments in force as the repayment rules see them."""
+    return [
+        # What was due is what was paid plus what is still owed: a waived penalty is not owed.
+        PaidInstallment(i.sequence, i.due_date, i.paid_on if i.is_settled else None,
+                        i.total_paid_fen, i.total_paid_fen + i.outstanding_fen,
+                        i.schedule_version)
+        for i in installments
+    ]
+
+
+def _in_due_order(installments: Sequence[PaidInstallment]) -> list[PaidInstallment]:
+    """The settled installments oldest due first. Not by sequence alone: after a restructuring
+    the paid installments of the schedule before stay, and the new one counts from 1 again."""
+    return sorted(
+        (i for i in installments if i.paid_on),
+        key=lambda i: (i.due_date, i.schedule_version, i.sequence),
+    )
 
 
 def first_payment_default(days_past_due: int, oldest_sequence: int, schedule_version: int,
@@ -119,7 +144,7 @@ def late_streak(
     installments: Sequence[PaidInstallment], grace_days: int, policy: EarlyWarningPolicy
 ) -> AlertDraft | None:
     """The last ``late_streak_length`` settled installments were all paid after their grace."""
-    settled = sorted((i for i in installments if i.paid_on), key=lambda i: i.sequence)
+    settled = _in_due_order(installments)
     streak = 0
     for item in reversed(settled):
         assert item.paid_on is not None  # noqa: S101 - filtered
@@ -133,6 +158,7 @@ def late_streak(
         Rule.LATE_STREAK, Severity.MEDIUM, "several installments in a row were paid late",
         (Evidence("late_payment_streak", str(streak), str(policy.late_streak_length)),),
         installment_sequence=settled[-1].sequence,
+        installment_schedule_version=settled[-1].schedule_version,
     )
 
 
@@ -142,8 +168,7 @@ def payment_day_drift(
     """Payments come later and later: over the last ``payment_day_drift_window`` settled
     installments the delay after the due date grew each time and by at least
     ``payment_day_drift_days`` in total."""
-    settled = sorted((i for i in installments if i.paid_on), key=lambda i: i.sequence)
-    window = settled[-policy.payment_day_drift_window:]
+    window = _in_due_order(installments)[-policy.payment_day_drift_window:]
     if len(window) < policy.payment_day_drift_window:
         return None
     delays = [(i.paid_on - i.due_date).days for i in window]  # type: ignore[operator]
@@ -156,6 +181,7 @@ def payment_day_drift(
         (Evidence("payment_delay_days", ",".join(str(d) for d in delays),
                   f"+{policy.payment_day_drift_days}"),),
         installment_sequence=window[-1].sequence,
+        installment_schedule_version=window[-1].schedule_version,
     )
 
 
@@ -171,6 +197,7 @@ def partial_payment(
         Rule.PARTIAL_PAYMENT, Severity.LOW, "a due installment was paid in part only",
         (Evidence("paid_fen", str(item.paid_fen), str(item.due_fen)),),
         installment_sequence=item.sequence,
+        installment_schedule_version=item.schedule_version,
     )
 
 

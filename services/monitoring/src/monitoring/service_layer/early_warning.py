@@ -20,10 +20,10 @@ from monitoring.domain.early_warning import (
     AlertDraft,
     EarlyWarningPolicy,
     InquirySignal,
-    PaidInstallment,
     first_payment_default,
     first_payment_default_crossed,
     inquiry_drafts,
+    paid_installments,
     repayment_drafts,
 )
 from monitoring.domain.loans import InstallmentState, Loan
@@ -150,19 +150,15 @@ async def raise_repayment_alerts(
     took its days past due from ``previous_days_past_due`` across the threshold (the daily
     cycle of ``as_of`` then sees no change, so it would never raise it)."""
     current = [i for i in loan.installments if i.is_current]
-    installments = [
-        PaidInstallment(i.sequence, i.due_date, i.paid_on if i.is_settled else None,
-                        i.total_paid_fen, i.total_due_fen)
-        for i in current
-    ]
     drafts = repayment_drafts(
-        installments, business_date, loan.terms.grace_days, tolerance_fen, policy
+        paid_installments(current), business_date, loan.terms.grace_days, tolerance_fen, policy
     )
     events = await raise_alerts(
         conn,
         [(d, loan.borrower_id, loan.loan_id,
           (repayment_id,) if d.installment_sequence is None
-          else ("installment", loan.schedule_version, d.installment_sequence))
+          else ("installment", d.installment_schedule_version or loan.schedule_version,
+                d.installment_sequence))
          for d in drafts],
         business_date, now,
     )
