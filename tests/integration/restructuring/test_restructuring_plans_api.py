@@ -11,10 +11,11 @@ import uuid
 
 import grpc
 import pytest
+from restructuring_flow import register_loan as register_loan_of
 from sqlalchemy import text
 
 from postloan.common.v1 import money_pb2
-from postloan.monitoring.v1 import monitoring_pb2
+from postloan.monitoring.v1 import monitoring_pb2, monitoring_pb2_grpc
 from postloan.monitoring.v1 import resources_pb2 as mon
 from postloan.restructuring.v1 import resources_pb2 as res
 from postloan.restructuring.v1 import restructuring_pb2 as rpc
@@ -128,6 +129,45 @@ async def test_bad_input_is_refused_with_reasons_and_nothing_written(suite):
     assert (error.code, error.reason) == (grpc.StatusCode.FAILED_PRECONDITION,
                                           "TERM_EXCEEDS_MAXIMUM")
     assert error.metadata["failed_rules"] == "MAX_NEW_TERM"
+    assert await suite.counts() == before
+
+
+async def test_an_extension_of_a_matured_loan_with_its_arrears_reinstalled_is_refused(suite):
+    # Three monthly installments, the last due about two months ago: the whole principal is
+    # overdue, so re-installing it sets the new term and an extension would add nothing.
+    loan_id = await register_loan_of(
+        suite, disbursed=dt.date.today() - dt.timedelta(days=150), term_periods=3)
+    today = dt.date.today()
+    cycle = monitoring_pb2_grpc.DailyCycleServiceStub(suite.monitoring_channel)
+    async for _ in cycle.RunDailyCycle(
+        monitoring_pb2.RunDailyCycleRequest(
+            request_id=str(uuid.uuid4()),
+            business_date=money_pb2.Date(year=today.year, month=today.month, day=today.day)),
+        metadata=suite.as_role("operator"),
+    ):
+        pass
+    before = await suite.counts()
+    both = res.PlanTerms(plan_types=[res.PLAN_TYPE_TERM_EXTENSION, res.PLAN_TYPE_REINSTALLMENT],
+                         additional_periods=6, reinstallment_periods=3)
+    for call in (
+        suite.plans.CheckEligibility(
+            rpc.CheckEligibilityRequest(loan_id=loan_id, terms=both, hardship=HARDSHIP),
+            metadata=suite.as_role(*MAKER)),
+        suite.plans.RequestRestructuring(
+            rpc.RequestRestructuringRequest(request_id=str(uuid.uuid4()), loan_id=loan_id,
+                                            hardship=HARDSHIP, terms=both),
+            metadata=suite.as_role(*MAKER, subject="maker")),
+    ):
+        error = await refused(call)
+        assert (error.code, error.reason) == (grpc.StatusCode.FAILED_PRECONDITION,
+                                              "NOTHING_TO_EXTEND")
+    # Re-installment alone is priced, over the periods asked for.
+    alone = res.PlanTerms(plan_types=[res.PLAN_TYPE_REINSTALLMENT], reinstallment_periods=3)
+    answer = await suite.plans.CheckEligibility(
+        rpc.CheckEligibilityRequest(loan_id=loan_id, terms=alone, hardship=HARDSHIP),
+        metadata=suite.as_role(*MAKER))
+    term = next(r for r in answer.eligibility.rules if r.rule_code == "MAX_NEW_TERM")
+    assert term.observed_value == "3"
     assert await suite.counts() == before
 
 

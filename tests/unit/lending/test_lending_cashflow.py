@@ -125,10 +125,24 @@ def test_restructuring_npv_loss() -> None:
     old = build_schedule(1_000_000, D("0.18"), 12, RepaymentMethod.EQUAL_INSTALLMENT, start)
     new = build_schedule(1_000_000, D("0.10"), 36, RepaymentMethod.EQUAL_INSTALLMENT, start)
     rate = D("0.18")
-    loss = present_value(cashflows_of(old), rate, start) - present_value(
-        cashflows_of(new), rate, start
+    loss = present_value(
+        cashflows_of(old) + [(on, -fen) for on, fen in cashflows_of(new)], rate, start
     )
     assert D(90_000) < loss < D(130_000)
+
+
+def test_a_difference_of_flows_is_valued_in_one_call() -> None:
+    """Times run along the dates valued together: the old schedule's 04-15 is a month after its
+    03-15 (1 + 5/30 months from 03-10), a new schedule starting 04-15 alone would put it 36 days
+    (1.2 months) away. Valued together, the flow they share cancels at one discount factor and
+    what is left is the 03-15 flow at its own time."""
+    valued_on, rate = date(2025, 3, 10), D("0.10")
+    old = [(date(2025, 3, 15), 100_000), (date(2025, 4, 15), 100_000)]
+    new = [(date(2025, 4, 15), 100_000)]
+    together = present_value(old + [(on, -fen) for on, fen in new], rate, valued_on)
+    assert together == present_value(old[:1], rate, valued_on)
+    apart = present_value(old, rate, valued_on) - present_value(new, rate, valued_on)
+    assert abs(apart - together) > 20  # what the two-call difference got wrong: 27 fen here
 
 
 def test_months_between() -> None:

@@ -32,6 +32,7 @@ from restructuring.domain.rules import (
     PlanType,
     RuleOutcome,
     authority_of,
+    check_extension_has_a_term,
     check_terms_against_loan,
     evaluate_eligibility,
     price_plan,
@@ -151,6 +152,50 @@ def test_eligibility_matrix(changes, policy, terms, hardship, failed):
         assert rule.reason  # every rule says why
 
 
+@pytest.mark.parametrize(
+    ("earlier", "counted"),
+    [
+        # 11 months 30 days back across 2024-02-29: 365 days and an hour, still within 12 months.
+        (dt.datetime(2023, 3, 10, 2, 0, tzinfo=dt.UTC), True),
+        # Exactly 12 calendar months back still counts; a minute before that no longer does.
+        (dt.datetime(2023, 3, 9, 3, 0, tzinfo=dt.UTC), True),
+        (dt.datetime(2023, 3, 9, 2, 59, tzinfo=dt.UTC), False),
+    ],
+)
+def test_twelve_months_are_calendar_months_across_a_leap_day(earlier, counted):
+    now = dt.datetime(2024, 3, 9, 3, 0, tzinfo=dt.UTC)
+    snapshot = loan(restructured_at=(earlier,))
+    pricing = price_plan(snapshot, EXTEND, effective_date=TODAY, discount_rate=Decimal("0.10"))
+    result = evaluate_eligibility(snapshot, EXTEND, HARDSHIP, policy=DEFAULT_POLICY,
+                                  plan_in_progress=False, pricing=pricing, now=now,
+                                  effective_date=TODAY)
+    rule = next(r for r in result.rules if r.rule_code == "MAX_RESTRUCTURINGS_12_MONTHS")
+    assert (rule.observed_value, rule.outcome) == (
+        ("1", RuleOutcome.FAILED) if counted else ("0", RuleOutcome.PASSED))
+
+
+def test_an_extension_with_a_reinstallment_of_a_wholly_overdue_loan_is_refused() -> None:
+    # Matured: the whole 12,000 yuan principal overdue. Re-installing it over 3 periods makes a
+    # 3-period schedule; six more periods on top would be dropped unseen, so the terms are
+    # refused instead (and re-installment alone, or with more periods, is not).
+    matured = loan(overdue_principal_fen=1_200_000)
+    both = PlanTerms((PlanType.TERM_EXTENSION, PlanType.REINSTALLMENT), additional_periods=6,
+                     reinstallment_periods=3)
+    with pytest.raises(FailedPrecondition) as error:
+        check_extension_has_a_term(both, matured)
+    assert error.value.reason == "NOTHING_TO_EXTEND"
+    assert error.value.metadata["overdue_principal_fen"] == "1200000"
+    check_extension_has_a_term(PlanTerms((PlanType.REINSTALLMENT,), reinstallment_periods=9),
+                               matured)
+    check_extension_has_a_term(both, loan())  # principal still to come: the extension applies
+    nine = PlanTerms((PlanType.REINSTALLMENT,), reinstallment_periods=9)
+    result = assess(matured, nine, policy=EligibilityPolicy(max_days_past_due=400))
+    term_rule = next(r for r in result.rules if r.rule_code == "MAX_NEW_TERM")
+    assert term_rule.observed_value == "9"  # the schedule priced, not the periods left
+    pricing = price_plan(matured, nine, effective_date=TODAY, discount_rate=Decimal("0.10"))
+    assert pricing.new_term_periods == 9
+
+
 def test_refusal_reasons_name_the_failed_rules():
     with pytest.raises(FailedPrecondition) as error:
         refuse_if_ineligible(assess(loan(), EXTEND, in_progress=True,
@@ -203,12 +248,11 @@ def test_pricing_combination_is_exact_and_sums_to_outstanding_principal():
                           RepaymentMethod.EQUAL_INSTALLMENT, TODAY, 15)
     assert p.installments[0].principal_fen == (overdue_part[0].principal_fen
                                                + rest[0].principal_fen)
-    # The NPV loss is the difference of the two present values, rounded once.
-    new_pv = present_value([(i.due_date, i.total_fen) for i in p.installments],
-                           Decimal("0.10"), TODAY)
-    old_pv = present_value([(i.due_date, i.unpaid_fen) for i in snapshot.installments],
-                           Decimal("0.10"), TODAY)
-    assert p.npv_loss_fen == int((old_pv - new_pv).quantize(Decimal(1), "ROUND_HALF_UP"))
+    # The NPV loss is the present value of old minus new, valued together, rounded once.
+    old_minus_new = [(i.due_date, i.unpaid_fen) for i in snapshot.installments] + [
+        (i.due_date, -i.total_fen) for i in p.installments]
+    loss = present_value(old_minus_new, Decimal("0.10"), TODAY)
+    assert p.npv_loss_fen == int(loss.quantize(Decimal(1), "ROUND_HALF_UP"))
     # Six more months at 18% against a 10% discount rate outweigh 80 yuan waived: a gain.
     assert p.npv_loss_fen < 0
     assert p.waived_percentage == (Decimal(8_000) / snapshot.outstanding_total_fen).quantize(

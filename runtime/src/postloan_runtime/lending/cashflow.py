@@ -184,8 +184,11 @@ def present_value(
     as the APR, so a schedule discounted at its own APR is worth its principal.
 
     Cash flows on or before ``valuation_date`` (already due, e.g. arrears) count at face value.
-    The result is an unrounded Decimal (34 digits) so NPV differences are rounded only once,
-    e.g. the restructuring loss ``present_value(old) - present_value(new)``."""
+    A date's time is measured along the dates of the flows valued together (the APR's measure),
+    so it is not additive across calls: value a difference of two sets of flows in one call,
+    the second negated, e.g. the restructuring loss ``present_value(old + [(d, -a) for new])``;
+    each date then gets one discount factor. The result is an unrounded Decimal (34 digits), so
+    it is rounded only once."""
     if annual_discount_rate <= -12:
         raise ValueError("annual discount rate must be above -1200%")
     with localcontext(DECIMAL_CONTEXT):

@@ -99,7 +99,9 @@ class PlanServiceServicer:
     def CheckEligibility(self, request, context):
         """Evaluates eligibility for proposed terms without writing anything: reads the loan from
         monitoring and lists every rule with its outcome and reason.
-        UNAVAILABLE when monitoring is unreachable.
+        UNAVAILABLE when monitoring is unreachable. FAILED_PRECONDITION reasons:
+        WAIVER_EXCEEDS_OUTSTANDING, NOTHING_TO_EXTEND (a term extension with a re-installment on a
+        loan whose whole principal is overdue).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -110,7 +112,7 @@ class PlanServiceServicer:
         Eligibility is evaluated and stored on the plan. Emits PlanRequested.
         FAILED_PRECONDITION reasons: NOT_ELIGIBLE (ErrorInfo.metadata lists failed rule codes),
         PLAN_IN_PROGRESS (the loan has a plan not yet ended), WAIVER_EXCEEDS_OUTSTANDING,
-        TERM_EXCEEDS_MAXIMUM, LOAN_NOT_ACTIVE.
+        TERM_EXCEEDS_MAXIMUM, NOTHING_TO_EXTEND, LOAN_NOT_ACTIVE.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -122,7 +124,7 @@ class PlanServiceServicer:
         When the authority matrix says AUTO the plan is approved at once.
         FAILED_PRECONDITION reasons: PLAN_NOT_QUOTABLE (state is not REQUESTED or
         PENDING_APPROVAL), NOT_ELIGIBLE, WAIVER_EXCEEDS_OUTSTANDING, TERM_EXCEEDS_MAXIMUM,
-        RATE_CAP_EXCEEDED.
+        NOTHING_TO_EXTEND, RATE_CAP_EXCEEDED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

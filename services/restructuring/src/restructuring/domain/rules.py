@@ -36,6 +36,7 @@ class Reasons:
     PLAN_IN_PROGRESS = "PLAN_IN_PROGRESS"
     WAIVER_EXCEEDS_OUTSTANDING = "WAIVER_EXCEEDS_OUTSTANDING"
     TERM_EXCEEDS_MAXIMUM = "TERM_EXCEEDS_MAXIMUM"
+    NOTHING_TO_EXTEND = "NOTHING_TO_EXTEND"
     LOAN_NOT_ACTIVE = "LOAN_NOT_ACTIVE"
     PLAN_NOT_QUOTABLE = "PLAN_NOT_QUOTABLE"
     RATE_CAP_EXCEEDED = "RATE_CAP_EXCEEDED"
@@ -186,13 +187,37 @@ class PlanTerms:
 
     def new_term(self, loan: LoanSnapshot, effective_date: dt.date) -> int:
         """Periods of the new schedule: the remaining future periods (at least 1), plus the
-        extension, and at least the re-installment periods."""
+        extension, and at least the re-installment periods; just those when re-installment
+        takes the whole principal (all of it overdue), as :func:`price_plan` builds it."""
+        whole_principal_overdue = 0 < loan.outstanding_principal_fen <= loan.overdue_principal_fen
+        if self.has(PlanType.REINSTALLMENT) and whole_principal_overdue:
+            return self.reinstallment_periods
         term = max(len(loan.future_installments(effective_date)), 1)
         if self.has(PlanType.TERM_EXTENSION):
             term += self.additional_periods
         if self.has(PlanType.REINSTALLMENT):
             term = max(term, self.reinstallment_periods)
         return term
+
+
+def check_extension_has_a_term(terms: PlanTerms, loan: LoanSnapshot) -> None:
+    """A term extension together with a re-installment on a loan whose whole principal is
+    overdue (a matured loan) would extend nothing: re-installment takes the overdue principal
+    and the schedule has the re-installment periods, so the extension would be dropped
+    unseen. Refused, saying so; re-install over more periods instead."""
+    if not (terms.has(PlanType.TERM_EXTENSION) and terms.has(PlanType.REINSTALLMENT)):
+        return
+    if 0 < loan.outstanding_principal_fen <= loan.overdue_principal_fen:
+        raise FailedPrecondition(
+            Reasons.NOTHING_TO_EXTEND,
+            "all principal is overdue: re-installment sets the new term, an extension adds "
+            "nothing to it",
+            metadata={
+                "overdue_principal_fen": str(loan.overdue_principal_fen),
+                "outstanding_principal_fen": str(loan.outstanding_principal_fen),
+                "reinstallment_periods": str(terms.reinstallment_periods),
+            },
+        )
 
 
 def check_terms_against_loan(terms: PlanTerms, loan: LoanSnapshot, max_new_term: int,
@@ -361,8 +386,10 @@ def price_plan(
     penalty_on_installments = sum(i.penalty_unpaid_fen for i in loan.installments if not i.paid)
     if loan.outstanding_penalty_fen > penalty_on_installments:
         old_flows.append((effective_date, loan.outstanding_penalty_fen - penalty_on_installments))
-    npv_loss = present_value(old_flows, discount_rate, effective_date) - present_value(
-        new_flows, discount_rate, effective_date
+    # One present value of the difference, not a difference of two: a date's time is measured
+    # along the dates of the flows valued together, so each date must get one discount factor.
+    npv_loss = present_value(
+        old_flows + [(on, -amount) for on, amount in new_flows], discount_rate, effective_date
     )
     financed = loan.outstanding_principal_fen + carried_interest + carried_penalty
     apr = (
@@ -483,7 +510,9 @@ def evaluate_eligibility(
             "0",
         )
     )
-    since = now - dt.timedelta(days=365)
+    # Twelve calendar months back (clamped to month ends), as the observation period counts:
+    # 365 days would be a day short across a leap day.
+    since = dt.datetime.combine(add_months(now.date(), -12), now.timetz())
     count = loan.restructurings_since(since)
     limit = policy.max_restructurings_12_months
     rules.append(

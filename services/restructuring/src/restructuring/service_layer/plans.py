@@ -49,6 +49,7 @@ from restructuring.domain.rules import (
     Pricing,
     Reasons,
     authority_of,
+    check_extension_has_a_term,
     check_terms_against_loan,
     evaluate_eligibility,
     price_plan,
@@ -123,6 +124,8 @@ async def _assess(
     _check_rate(terms, loan)
     policy = ctx.policy.eligibility
     pricing = None
+    if loan.active:
+        check_extension_has_a_term(terms, loan)
     if loan.active and terms.new_term(loan, today) <= policy.max_new_term:
         check_terms_against_loan(terms, loan, policy.max_new_term, today)
         pricing = price_plan(
