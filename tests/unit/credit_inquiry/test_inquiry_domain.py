@@ -4,6 +4,7 @@ risk features, the record chain, the circuit breaker and the reuse rule."""
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
@@ -30,8 +31,15 @@ from credit_inquiry.domain.report import (
     ReportFacts,
     months_before,
     risk_features,
+    whole_months_between,
 )
-from credit_inquiry.domain.scorecard import DEFAULT_MODEL, Bin, Feature, ScoringModel
+from credit_inquiry.domain.scorecard import (
+    DEFAULT_MODEL,
+    DEFAULT_MODEL_JSON,
+    Bin,
+    Feature,
+    ScoringModel,
+)
 from credit_inquiry.service_layer.inquiries import InquirySettings
 from postloan_runtime.auth import ServiceIdentity, generate_dev_keys
 
@@ -173,6 +181,50 @@ def test_risk_features_from_report_facts() -> None:
     unauthorized = risk_features(ReportFacts(TODAY, None, None, None))
     assert unauthorized.score_values() == dict.fromkeys(unauthorized.score_values())
     assert months_before(date(2025, 3, 31), 1) == date(2025, 2, 28)
+
+
+def _cards(*cards: tuple[int, int]) -> ReportFacts:
+    """A report of open R2 cards (limit fen, balance fen), paid as agreed."""
+    return ReportFacts(TODAY, tuple(
+        AccountFacts("R2", "NORMAL", date(2019, 3, 10), limit, balance, 0, "N" * 24)
+        for limit, balance in cards), 0, ())
+
+
+def test_utilization_edges_zero_limits_and_no_revolving_credit() -> None:
+    # 29.9995% in use stays below the 0.3 edge (rounded down, not up into the next bin).
+    assert risk_features(_cards((100_000_00, 29_999_50))).revolving_utilization == Decimal(
+        "0.2999")
+    assert risk_features(_cards((100_000_00, 30_000_00))).revolving_utilization == Decimal(
+        "0.3000")
+    # A balance on a zero limit is fully used, the worst bin; no revolving credit at all is
+    # unavailable (no points, no reason), not the best bin.
+    over = risk_features(_cards((0, 8_000_00)))
+    assert over.revolving_utilization == Decimal("1.0000")
+    assert DEFAULT_MODEL.score(over.score_values()).reason_codes[0] == "RC_UTILIZATION"
+    none = risk_features(ReportFacts(TODAY, (), 0, ()))
+    assert none.revolving_utilization is None and none.oldest_account_age_months == 0
+    (utilization,) = (c for c in DEFAULT_MODEL.score(none.score_values()).contributions
+                      if c.feature == "revolving_utilization")
+    assert (utilization.value, utilization.points) == (None, 0)
+    assert risk_features(_cards((0, 0))).revolving_utilization is None
+
+
+def test_account_age_counts_clamped_anniversaries() -> None:
+    assert whole_months_between(date(2020, 2, 29), date(2021, 2, 28)) == 12
+    assert whole_months_between(date(2020, 2, 29), date(2021, 2, 27)) == 11
+    assert whole_months_between(date(2024, 1, 31), date(2024, 2, 29)) == 1
+    assert whole_months_between(date(2024, 1, 31), date(2024, 2, 28)) == 0
+    assert whole_months_between(date(2015, 6, 2), date(2025, 6, 1)) == 119
+    assert whole_months_between(date(2025, 6, 2), date(2025, 6, 1)) == 0
+
+
+def test_a_model_file_with_fractional_points_is_refused() -> None:
+    data = json.loads(json.dumps(DEFAULT_MODEL_JSON))  # a deep copy to change
+    data["features"][0]["bins"][0]["points"] = 12.7
+    with pytest.raises(ValueError, match="whole number of points"):
+        ScoringModel.from_dict(data)
+    data["features"][0]["bins"][0]["points"] = "12.0"  # integral: accepted as 12
+    assert ScoringModel.from_dict(data).features[0].bins[0].points == 12
 
 
 def test_record_chain_detects_change_link_and_gap() -> None:

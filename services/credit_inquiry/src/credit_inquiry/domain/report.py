@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Final
 
 REVOLVING_TYPES: Final = frozenset({"R1", "R2", "R4"})
@@ -21,6 +21,7 @@ HARD_INQUIRY_REASONS: Final = frozenset(
 )
 _OVERDUE_SYMBOLS: Final = frozenset("1234567")
 _RATIO: Final = Decimal("0.0001")
+_FULLY_USED: Final = Decimal("1.0000")
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,8 @@ class ReportFacts:
 
 @dataclass(frozen=True)
 class RiskFeatures:
-    """Scorecard inputs and early-warning signals; ``None`` = unavailable (not authorized)."""
+    """Scorecard inputs and early-warning signals; ``None`` = unavailable (its section not
+    authorized; for revolving utilization also no open revolving credit)."""
 
     inquiries_last_1_month: int | None
     inquiries_last_3_months: int | None
@@ -112,15 +114,27 @@ def months_before(day: date, months: int) -> date:
 
 
 def whole_months_between(start: date, end: date) -> int:
-    """Completed months from ``start`` to ``end`` (0 when ``end`` is not after ``start``)."""
+    """Completed months from ``start`` to ``end`` (0 when ``end`` is not after ``start``): a
+    month is complete on its anniversary clamped to the month's end, as :func:`months_before`
+    clamps (opened 2020-02-29: twelve months on 2021-02-28)."""
     months = (end.year - start.year) * 12 + (end.month - start.month)
-    if end.day < start.day:
+    if months > 0 and months_before(start, -months) > end:
         months -= 1
     return max(months, 0)
 
 
 def _hard_inquiries_since(inquiries: tuple[InquiryFacts, ...], since: date) -> int:
     return sum(1 for i in inquiries if i.reason in HARD_INQUIRY_REASONS and i.inquired_on >= since)
+
+
+def _utilization(used_fen: int, limit_fen: int) -> Decimal | None:
+    """Balance over limit of the open revolving accounts, rounded DOWN to 4 places so that it
+    never crosses a bin edge (0.3, 0.7, 0.9) the exact ratio has not reached. No revolving
+    credit (no limit, nothing owed) is unavailable, not the best bin; a balance on a zero limit
+    is at least fully used."""
+    if limit_fen <= 0:
+        return None if used_fen <= 0 else _FULLY_USED
+    return (Decimal(used_fen) / Decimal(limit_fen)).quantize(_RATIO, ROUND_DOWN)
 
 
 def risk_features(facts: ReportFacts) -> RiskFeatures:
@@ -146,10 +160,7 @@ def risk_features(facts: ReportFacts) -> RiskFeatures:
         revolving = [a for a in accounts if a.is_open and a.account_type in REVOLVING_TYPES]
         limit = sum(a.limit_or_principal_fen for a in revolving)
         used = sum(a.balance_fen for a in revolving)
-        utilization = (
-            (Decimal(used) / Decimal(limit)).quantize(_RATIO, ROUND_HALF_UP)
-            if limit > 0 else Decimal("0.0000")
-        )
+        utilization = _utilization(used, limit)
         oldest_age = max((whole_months_between(a.opened_on, as_of) for a in accounts), default=0)
         outstanding = sum(a.balance_fen for a in accounts if a.is_open)
 

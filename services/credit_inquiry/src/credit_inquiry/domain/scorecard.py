@@ -19,7 +19,7 @@ from decimal import Decimal, localcontext
 from typing import Any, Final
 
 MAX_REASON_CODES: Final = 4
-UNAVAILABLE_LABEL: Final = "not available (section not authorized)"
+UNAVAILABLE_LABEL: Final = "not available (section not authorized, or nothing to measure)"
 
 
 def _label(lower: Decimal | None, upper: Decimal | None) -> str:
@@ -162,9 +162,17 @@ class ScoringModel:
         def bound(text: Any) -> Decimal | None:
             return None if text is None or text == "" else Decimal(str(text))
 
+        def points(value: Any, what: str) -> int:
+            # Whole points only: a fitted model's 12.7 must be rounded by whoever fits it, not
+            # truncated here without a word.
+            number = Decimal(str(value))
+            if number != number.to_integral_value():
+                raise ValueError(f"{what} must be a whole number of points, got {value}")
+            return int(number)
+
         return cls(
             model_version=str(data["model_version"]),
-            base_score=int(data["base_score"]),
+            base_score=points(data["base_score"], "base_score"),
             base_odds=Decimal(str(data["base_odds"])),
             points_to_double_odds=Decimal(str(data["points_to_double_odds"])),
             features=tuple(
@@ -173,7 +181,8 @@ class ScoringModel:
                     reason_code=str(f["reason_code"]),
                     explanation=str(f["explanation"]),
                     bins=tuple(
-                        Bin(bound(b.get("lower")), bound(b.get("upper")), int(b["points"]))
+                        Bin(bound(b.get("lower")), bound(b.get("upper")),
+                            points(b["points"], f"feature {f['feature']}: points"))
                         for b in f["bins"]
                     ),
                 )
