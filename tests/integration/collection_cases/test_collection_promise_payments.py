@@ -1,7 +1,9 @@
 """Which repayments count toward a promise to pay: those with a value date on or after the
 business date the promise was made (a payment dated earlier, reported late, is not the promise
 being kept; its reversal does not lower what was paid toward it). Recoveries count them all.
-Through the real server and the event handlers, as the consumer runs them."""
+A reversal takes back what a payment counted toward the promise it kept; a late report reaches
+the older broken promise whose window holds it, not only the newest broken one. Through the
+real server and the event handlers, as the consumer runs them."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import uuid
 
 import pytest
 from cases_harness import Harness, cny, day, request_id
+from sqlalchemy import text
 
 from collection.entrypoints.events import CollectionEventHandlers
 from postloan.collection.v1 import collection_pb2 as c
@@ -32,14 +35,7 @@ async def test_payments_dated_before_the_promise_do_not_count_toward_it(
 ) -> None:
     h = harness
     handlers = CollectionEventHandlers(h.clock)
-    async with h.engine.begin() as conn:
-        await handlers.delinquency_changed(conn, envelope(), mon.DelinquencyChanged(
-            loan_id="PP-L", borrower_id="PP-B", business_date=day(D0), from_bucket="M0",
-            to_bucket="M1", days_past_due=5,
-            overdue=mres.ComponentAmounts(total=cny(10_000)), outstanding_principal=cny(90_000),
-        ))
-    [case] = (await h.cases.ListCases(c.ListCasesRequest(page_size=10),
-                                      metadata=h.metadata)).cases
+    case = await _setup(h, handlers)
     promise = (await h.promises.RecordPromiseToPay(
         c.RecordPromiseToPayRequest(
             request_id=request_id(), case_id=case.case_id, amount=cny(10_000),
@@ -79,3 +75,101 @@ async def test_payments_dated_before_the_promise_do_not_count_toward_it(
     recovered = (await h.cases.GetCase(c.GetCaseRequest(case_id=case.case_id),
                                        metadata=h.metadata)).collection_case
     assert recovered.recovered_amount.minor_units == 9_000 - 9_000 + 5_000 + 4_000
+
+
+async def _setup(h: Harness, handlers):
+    async with h.engine.begin() as conn:
+        await handlers.delinquency_changed(conn, envelope(), mon.DelinquencyChanged(
+            loan_id="PP-L", borrower_id="PP-B", business_date=day(D0), from_bucket="M0",
+            to_bucket="M1", days_past_due=5,
+            overdue=mres.ComponentAmounts(total=cny(10_000)), outstanding_principal=cny(90_000),
+        ))
+    [case] = (await h.cases.ListCases(c.ListCasesRequest(page_size=10),
+                                      metadata=h.metadata)).cases
+    return case
+
+
+async def _promise(h, case, amount=10_000, promised=None, grace=2, threshold="1"):
+    return (await h.promises.RecordPromiseToPay(
+        c.RecordPromiseToPayRequest(
+            request_id=request_id(), case_id=case.case_id, amount=cny(amount),
+            promised_date=day(promised or D0 + dt.timedelta(days=3)), grace_days=grace,
+            threshold_percentage=money_pb2.DecimalValue(value=threshold)),
+        metadata=h.metadata)).promise
+
+
+async def _post(h, handlers, repayment_id, fen, value_date, reversed_=False):
+    money = cny(fen)
+    async with h.engine.begin() as conn:
+        if reversed_:
+            await handlers.repayment_reversed(conn, envelope(), mon.RepaymentReversed(
+                repayment_id=repayment_id, loan_id="PP-L", borrower_id="PP-B",
+                amount=money, value_date=day(value_date), bucket="M1", days_past_due=5,
+                overdue_amount=cny(10_000)))
+        else:
+            await handlers.repayment_posted(conn, envelope(), mon.RepaymentPosted(
+                repayment_id=repayment_id, loan_id="PP-L", borrower_id="PP-B",
+                amount=money, value_date=day(value_date), bucket="M1", days_past_due=5,
+                overdue_amount=cny(1_000)))
+
+
+async def _get(h, promise_id):
+    return (await h.promises.GetPromiseToPay(
+        c.GetPromiseToPayRequest(promise_id=promise_id), metadata=h.metadata)).promise
+
+
+async def test_reversal_of_the_payment_that_kept_the_promise(harness: Harness) -> None:
+    h = harness
+    handlers = CollectionEventHandlers(h.clock)
+    case = await _setup(h, handlers)
+    p = await _promise(h, case)
+    await _post(h, handlers, "R1", 10_000, D0 + dt.timedelta(days=1))
+    assert (await _get(h, p.promise_id)).state == r.PROMISE_STATE_KEPT
+    # The payment bounces the same day: nothing was paid toward the promise, whose window is
+    # still open: it is open again, for the sweep to break if nothing else comes.
+    await _post(h, handlers, "R1", 10_000, D0 + dt.timedelta(days=1), reversed_=True)
+    after = await _get(h, p.promise_id)
+    assert (after.state, after.paid_amount.minor_units) == (r.PROMISE_STATE_OPEN, 0)
+
+
+async def test_reversal_after_the_window_closed_breaks_the_kept_promise(harness: Harness) -> None:
+    h = harness
+    handlers = CollectionEventHandlers(h.clock)
+    case = await _setup(h, handlers)
+    p = await _promise(h, case)  # promised D0+3, 2 grace days: the window closes after D0+5
+    await _post(h, handlers, "R1", 10_000, D0 + dt.timedelta(days=1))
+    h.clock.advance(days=6)
+    await _post(h, handlers, "R1", 10_000, D0 + dt.timedelta(days=1), reversed_=True)
+    after = await _get(h, p.promise_id)
+    assert (after.state, after.paid_amount.minor_units) == (r.PROMISE_STATE_BROKEN, 0)
+    async with h.engine.connect() as conn:
+        reasons = (await conn.execute(text(
+            "SELECT reason FROM case_events WHERE case_id = :c ORDER BY sequence"),
+            {"c": uuid.UUID(case.case_id)})).scalars().all()
+    assert f"BROKEN_BY_REVERSAL:{p.promise_id}" in reasons
+    assert f"PROMISE_BROKEN:{p.promise_id}" in reasons  # the case escalated
+
+
+async def test_late_payment_in_older_broken_promise_window(harness: Harness) -> None:
+    h = harness
+    handlers = CollectionEventHandlers(h.clock)
+    case = await _setup(h, handlers)
+    a = await _promise(h, case, promised=D0 + dt.timedelta(days=1), grace=0)
+    async with h.engine.begin() as conn:  # daily check on D0+2 breaks A
+        await handlers.installment_due_soon(conn, envelope(), mon.InstallmentDueSoon(
+            loan_id="OTHER", borrower_id="X", business_date=day(D0 + dt.timedelta(days=2)),
+            installment_sequence=1, days_until_due=3, due_date=day(D0 + dt.timedelta(days=5)),
+            amount_due=cny(1)))
+    assert (await _get(h, a.promise_id)).state == r.PROMISE_STATE_BROKEN
+    h.clock.advance(days=2)
+    b = await _promise(h, case, promised=D0 + dt.timedelta(days=2), grace=0)
+    async with h.engine.begin() as conn:  # D0+3 breaks B
+        await handlers.installment_due_soon(conn, envelope(), mon.InstallmentDueSoon(
+            loan_id="OTHER", borrower_id="X", business_date=day(D0 + dt.timedelta(days=3)),
+            installment_sequence=2, days_until_due=3, due_date=day(D0 + dt.timedelta(days=6)),
+            amount_due=cny(1)))
+    assert (await _get(h, b.promise_id)).state == r.PROMISE_STATE_BROKEN
+    # A full payment value-dated D0+1 (A's promised date) is reported late.
+    await _post(h, handlers, "R-LATE", 10_000, D0 + dt.timedelta(days=1))
+    assert (await _get(h, a.promise_id)).state == r.PROMISE_STATE_KEPT
+

@@ -255,23 +255,18 @@ async def on_repayment(
         )
     ).first()
     if promise is None or value_date < promise.made_at.astimezone(zone).date():
-        # No open promise, or paid before it was made: it may belong to a promise the sweep
-        # broke before this payment was reported (value-dated within that one's window).
-        broken = (
-            await conn.execute(
-                select(promises_to_pay)
-                .where(
-                    covering,
-                    promises_to_pay.c.state == PromiseState.BROKEN.value,
-                    promises_to_pay.c.promised_date
-                    + text("make_interval(days => promises_to_pay.grace_days)") >= value_date,
-                )
-                .order_by(promises_to_pay.c.made_at.desc())
-                .limit(1)
-                .with_for_update()
-            )
-        ).first()
-        if broken is not None and value_date >= broken.made_at.astimezone(zone).date():
+        # No open promise, or paid before it was made: a reversal may take back the payment
+        # that kept a promise; a payment may belong to a promise the sweep broke before it was
+        # reported (value-dated within that one's window).
+        if reversed_:
+            kept = await _promise_whose_window_holds(
+                conn, covering, PromiseState.KEPT, value_date, zone)
+            if kept is not None:
+                await _kept_payment_reversed(change, kept, signed, zone)
+                return
+        broken = await _promise_whose_window_holds(
+            conn, covering, PromiseState.BROKEN, value_date, zone)
+        if broken is not None:
             await _paid_within_window_after_break(change, broken, signed)
         return
     deadline = promise.promised_date + dt.timedelta(days=promise.grace_days)
@@ -292,6 +287,72 @@ async def on_repayment(
             .where(promises_to_pay.c.promise_id == promise.promise_id)
             .values(paid_fen=paid)
         )
+
+
+async def _promise_whose_window_holds(
+    conn: Any, covering: Any, state: PromiseState, value_date: dt.date, zone: dt.tzinfo
+) -> Any:
+    """The newest promise in ``state`` covering the loan that was made on or before
+    ``value_date`` and whose window (promised date + grace) had not closed by it. The made
+    date is checked for every candidate, not only the newest: a newer promise made after the
+    payment must not hide an older one whose window holds it."""
+    candidates = (
+        await conn.execute(
+            select(promises_to_pay)
+            .where(
+                covering,
+                promises_to_pay.c.state == state.value,
+                promises_to_pay.c.promised_date
+                + text("make_interval(days => promises_to_pay.grace_days)") >= value_date,
+            )
+            .order_by(promises_to_pay.c.made_at.desc())
+            .with_for_update()
+        )
+    ).all()
+    return next((p for p in candidates if value_date >= p.made_at.astimezone(zone).date()), None)
+
+
+async def _kept_payment_reversed(
+    change: Change, promise: Any, signed: int, zone: dt.tzinfo
+) -> None:
+    """A reversal (a bounced payment) within a kept promise's window: the amount comes off what
+    was paid toward it. Below the threshold the promise was not kept after all: it is OPEN
+    again while its window is still open today and the case has no other open promise (the
+    sweep breaks it if nothing more comes), otherwise BROKEN now, escalating the case."""
+    paid = max(0, promise.paid_fen + signed)
+    required = promise_required_fen(promise.amount_fen, Decimal(promise.threshold))
+    if paid >= required:
+        await change.conn.execute(
+            update(promises_to_pay)
+            .where(promises_to_pay.c.promise_id == promise.promise_id)
+            .values(paid_fen=paid)
+        )
+        return
+    today = change.now.astimezone(zone).date()
+    deadline = promise.promised_date + dt.timedelta(days=promise.grace_days)
+    other_open = (
+        await change.conn.execute(
+            select(promises_to_pay.c.promise_id).where(
+                promises_to_pay.c.case_id == promise.case_id,
+                promises_to_pay.c.state == PromiseState.OPEN.value,
+            )
+        )
+    ).first()
+    if today <= deadline and other_open is None:
+        await change.conn.execute(
+            update(promises_to_pay)
+            .where(promises_to_pay.c.promise_id == promise.promise_id)
+            .values(state=PromiseState.OPEN.value, paid_fen=paid, resolved_on=None)
+        )
+        await change.history(
+            promise.case_id,
+            change.entry(CaseEventKind.PROMISE, loan_id=promise.loan_id,
+                         reason=f"REOPENED_BY_REVERSAL:{promise.promise_id}"),
+        )
+        return
+    now = Change(change.conn, change.now, max(change.business_date, today), change.actor,
+                 change.events)
+    await _resolve(now, promise, PromiseState.BROKEN, paid, label="BROKEN_BY_REVERSAL")
 
 
 async def _paid_within_window_after_break(change: Change, promise: Any, signed: int) -> None:
