@@ -173,3 +173,27 @@ async def test_late_payment_in_older_broken_promise_window(harness: Harness) -> 
     await _post(h, handlers, "R-LATE", 10_000, D0 + dt.timedelta(days=1))
     assert (await _get(h, a.promise_id)).state == r.PROMISE_STATE_KEPT
 
+
+async def test_a_reversal_restores_the_outstanding_principal_the_event_states(
+    harness: Harness,
+) -> None:
+    h = harness
+    handlers = CollectionEventHandlers(h.clock)
+    await _setup(h, handlers)  # 900 yuan of principal outstanding
+    async with h.engine.begin() as conn:
+        await handlers.repayment_posted(conn, envelope(), mon.RepaymentPosted(
+            repayment_id="R1", loan_id="PP-L", borrower_id="PP-B", amount=cny(60_000),
+            principal_paid=cny(50_000), value_date=day(D0), bucket="M1", days_past_due=5,
+            overdue_amount=cny(0)))
+    assert await h.scalar("SELECT outstanding_principal_fen FROM case_loans") == 40_000
+    # A producer before the field leaves the figure as it was; one with it restores it (the
+    # bounced payment's principal is owed again), which the tiering's risk segment reads.
+    await _post(h, handlers, "R1", 60_000, D0, reversed_=True)
+    assert await h.scalar("SELECT outstanding_principal_fen FROM case_loans") == 40_000
+    async with h.engine.begin() as conn:
+        await handlers.repayment_reversed(conn, envelope(), mon.RepaymentReversed(
+            repayment_id="R1", loan_id="PP-L", borrower_id="PP-B", amount=cny(60_000),
+            value_date=day(D0), bucket="M1", days_past_due=5, overdue_amount=cny(10_000),
+            outstanding_principal=cny(90_000)))
+    assert await h.scalar("SELECT outstanding_principal_fen FROM case_loans") == 90_000
+

@@ -409,6 +409,9 @@ async def test_backdated_posting_and_reversal_equal_posting_in_order(harness: Ha
     assert loan_now.version == 1 + 4 + 1
     assert loan_now.status.bucket != "M0"  # the bounced payment leaves arrears
     assert "RepaymentReversed" in await harness.outbox_types(shuffled.loan_id)
+    (reversal,) = await harness.outbox_payloads(shuffled.loan_id, m_events.RepaymentReversed)
+    assert reversal.outstanding_principal == loan_now.status.outstanding.principal
+    assert reversal.outstanding_principal.minor_units > 0
     error = await refused(harness.reverse(b.repayment_id))
     assert error.reason == "REPAYMENT_ALREADY_REVERSED"
     got = await harness.repayments.GetRepayment(

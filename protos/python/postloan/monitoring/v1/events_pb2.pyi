@@ -79,7 +79,7 @@ class RepaymentPosted(_message.Message):
     def __init__(self, repayment_id: _Optional[str] = ..., loan_id: _Optional[str] = ..., borrower_id: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., paid_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., value_date: _Optional[_Union[_money_pb2.Date, _Mapping]] = ..., channel: _Optional[_Union[_resources_pb2.RepaymentChannel, str]] = ..., principal_paid: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., interest_paid: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., penalty_paid: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., prepaid_principal: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., settled_installment_sequences: _Optional[_Iterable[int]] = ..., days_past_due: _Optional[int] = ..., bucket: _Optional[str] = ..., overdue_amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., loan_version: _Optional[int] = ..., plan_id: _Optional[str] = ...) -> None: ...
 
 class RepaymentReversed(_message.Message):
-    __slots__ = ("repayment_id", "loan_id", "borrower_id", "amount", "value_date", "reason", "reversed_at", "days_past_due", "bucket", "overdue_amount", "loan_version")
+    __slots__ = ("repayment_id", "loan_id", "borrower_id", "amount", "value_date", "reason", "reversed_at", "days_past_due", "bucket", "overdue_amount", "loan_version", "outstanding_principal")
     REPAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
     LOAN_ID_FIELD_NUMBER: _ClassVar[int]
     BORROWER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -91,6 +91,7 @@ class RepaymentReversed(_message.Message):
     BUCKET_FIELD_NUMBER: _ClassVar[int]
     OVERDUE_AMOUNT_FIELD_NUMBER: _ClassVar[int]
     LOAN_VERSION_FIELD_NUMBER: _ClassVar[int]
+    OUTSTANDING_PRINCIPAL_FIELD_NUMBER: _ClassVar[int]
     repayment_id: str
     loan_id: str
     borrower_id: str
@@ -102,7 +103,8 @@ class RepaymentReversed(_message.Message):
     bucket: str
     overdue_amount: _money_pb2.Money
     loan_version: int
-    def __init__(self, repayment_id: _Optional[str] = ..., loan_id: _Optional[str] = ..., borrower_id: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., value_date: _Optional[_Union[_money_pb2.Date, _Mapping]] = ..., reason: _Optional[_Union[_resources_pb2.ReversalReason, str]] = ..., reversed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., days_past_due: _Optional[int] = ..., bucket: _Optional[str] = ..., overdue_amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., loan_version: _Optional[int] = ...) -> None: ...
+    outstanding_principal: _money_pb2.Money
+    def __init__(self, repayment_id: _Optional[str] = ..., loan_id: _Optional[str] = ..., borrower_id: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., value_date: _Optional[_Union[_money_pb2.Date, _Mapping]] = ..., reason: _Optional[_Union[_resources_pb2.ReversalReason, str]] = ..., reversed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., days_past_due: _Optional[int] = ..., bucket: _Optional[str] = ..., overdue_amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., loan_version: _Optional[int] = ..., outstanding_principal: _Optional[_Union[_money_pb2.Money, _Mapping]] = ...) -> None: ...
 
 class DelinquencyChanged(_message.Message):
     __slots__ = ("loan_id", "borrower_id", "business_date", "from_bucket", "to_bucket", "days_past_due", "overdue", "outstanding_principal", "cause", "plan_id")

@@ -197,6 +197,9 @@ class CollectionEventHandlers:
         await case_use_cases_update_loan(
             conn, event.loan_id, bucket=event.bucket, days_past_due=event.days_past_due,
             overdue_fen=event.overdue_amount.minor_units, principal_paid_fen=0,
+            # The reversed principal is owed again; producers before this field leave it out.
+            outstanding_principal_fen=event.outstanding_principal.minor_units
+            if event.HasField("outstanding_principal") else None,
         )
         await promise_use_cases.on_repayment(
             change, repayment_id=event.repayment_id, loan_id=event.loan_id,
@@ -295,20 +298,24 @@ class CollectionEventHandlers:
 
 async def case_use_cases_update_loan(
     conn: AsyncConnection, loan_id: str, *, bucket: str, days_past_due: int, overdue_fen: int,
-    principal_paid_fen: int,
+    principal_paid_fen: int, outstanding_principal_fen: int | None = None,
 ) -> None:
-    """Keep a live case's copy of the loan's figures current after a repayment."""
+    """Keep a live case's copy of the loan's figures current after a repayment (or its
+    reversal): the outstanding principal as the event states it, else less what was paid."""
     await conn.execute(
         text(
             """
             UPDATE case_loans SET bucket = :bucket, days_past_due = :dpd,
                 overdue_fen = :overdue,
-                outstanding_principal_fen = greatest(0, outstanding_principal_fen - :paid)
+                outstanding_principal_fen = coalesce(
+                    CAST(:outstanding AS bigint),
+                    greatest(0, outstanding_principal_fen - :paid))
             WHERE loan_id = :loan_id AND left_on IS NULL
             """
         ),
         {"bucket": bucket, "dpd": days_past_due, "overdue": overdue_fen,
-         "paid": principal_paid_fen, "loan_id": loan_id},
+         "paid": principal_paid_fen, "outstanding": outstanding_principal_fen,
+         "loan_id": loan_id},
     )
 
 

@@ -604,6 +604,9 @@ async def reverse_repayment(
                         status_figures(updated).overdue.total_fen, currency
                     ),
                     loan_version=updated.version,
+                    outstanding_principal=fen_to_proto(
+                        updated.outstanding_principal_fen, currency
+                    ),
                 ),
                 loan.loan_id,
             )
