@@ -209,6 +209,26 @@ def test_utilization_edges_zero_limits_and_no_revolving_credit() -> None:
     assert risk_features(_cards((0, 0))).revolving_utilization is None
 
 
+def test_status_strings_count_only_the_24_months_to_the_report_month() -> None:
+    def account(symbols: str, status_month: date | None, status: str = "NORMAL") -> AccountFacts:
+        return AccountFacts("R2", status, date(2015, 1, 1), 10_000_00, 0, 0, symbols,
+                            status_month)
+
+    # TODAY is in 2025-06. A card closed in 2022-12 with a bad year behind it: its string ends
+    # 30 months back, all of it before the window.
+    closed_long_ago = account("NNNNNNNNNNNNNNNNN1234567", date(2022, 12, 1), "CLOSED")
+    f = risk_features(ReportFacts(TODAY, (closed_long_ago,), 0, ()))
+    assert (f.worst_status_24_months, f.overdue_months_24_months) == (0, 0)
+    # Closed 10 months back with a 2 in its last month: inside the window.
+    closed_lately = account("NNNNNNNNNNNNNNNNNNNNNNN2", date(2024, 8, 1), "CLOSED")
+    f = risk_features(ReportFacts(TODAY, (closed_lately,), 0, ()))
+    assert (f.worst_status_24_months, f.overdue_months_24_months) == (2, 1)
+    # Two accounts late in the same month: one month overdue, not two.
+    same_month = account("NNNNNNNNNNNNNNNNNNNN1NNN", None)
+    f = risk_features(ReportFacts(TODAY, (same_month, same_month), 0, ()))
+    assert (f.worst_status_24_months, f.overdue_months_24_months) == (1, 1)
+
+
 def test_account_age_counts_clamped_anniversaries() -> None:
     assert whole_months_between(date(2020, 2, 29), date(2021, 2, 28)) == 12
     assert whole_months_between(date(2020, 2, 29), date(2021, 2, 27)) == 11

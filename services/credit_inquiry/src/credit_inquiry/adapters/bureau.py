@@ -348,6 +348,8 @@ def normalize_report(
                     balance_fen=a.balance.minor_units,
                     overdue_periods=a.overdue_periods,
                     repayment_status_24_months=a.repayment_status_24_months,
+                    status_month=date_from_proto(a.status_month)
+                    if a.HasField("status_month") else None,
                 )
             )
         accounts = tuple(facts)

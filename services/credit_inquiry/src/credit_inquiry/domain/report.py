@@ -33,10 +33,26 @@ class AccountFacts:
     balance_fen: int
     overdue_periods: int
     repayment_status_24_months: str
+    # The month the status string ends at (day 1): a closed account's string ends at its
+    # close, which may be long before the report. None: at the report's month.
+    status_month: date | None = None
 
     @property
     def is_open(self) -> bool:
         return self.status not in ("CLOSED", "TRANSFERRED")
+
+    def overdue_by_month(self, as_of: date) -> dict[int, int]:
+        """Worst overdue symbol (1..7) per month of the 24 ending at ``as_of``'s month, by
+        months before it (0 = that month); symbols of earlier months are left out."""
+        end = self.status_month or as_of
+        lag = (as_of.year - end.year) * 12 + as_of.month - end.month
+        symbols = self.repayment_status_24_months
+        worst: dict[int, int] = {}
+        for position, symbol in enumerate(symbols):
+            months_back = lag + len(symbols) - 1 - position
+            if symbol in _OVERDUE_SYMBOLS and 0 <= months_back < 24:
+                worst[months_back] = max(worst.get(months_back, 0), int(symbol))
+        return worst
 
 
 @dataclass(frozen=True)
@@ -153,10 +169,15 @@ def risk_features(facts: ReportFacts) -> RiskFeatures:
             1 for a in accounts
             if a.is_open and (a.status in ("OVERDUE", "BAD_DEBT") or a.overdue_periods > 0)
         )
-        symbols = "".join(a.repayment_status_24_months for a in accounts)
-        digits = [int(s) for s in symbols if s in _OVERDUE_SYMBOLS]
-        worst = max(digits, default=0)
-        overdue_months = len(digits)
+        # The 24 months ending at the report's month, every account's string aligned on its
+        # own end month: worst status seen, and how many of those months had any account
+        # overdue (months, not account-months).
+        by_month: dict[int, int] = {}
+        for account in accounts:
+            for months_back, symbol in account.overdue_by_month(as_of).items():
+                by_month[months_back] = max(by_month.get(months_back, 0), symbol)
+        worst = max(by_month.values(), default=0)
+        overdue_months = len(by_month)
         revolving = [a for a in accounts if a.is_open and a.account_type in REVOLVING_TYPES]
         limit = sum(a.limit_or_principal_fen for a in revolving)
         used = sum(a.balance_fen for a in revolving)
