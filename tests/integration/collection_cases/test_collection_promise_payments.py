@@ -197,3 +197,28 @@ async def test_a_reversal_restores_the_outstanding_principal_the_event_states(
             outstanding_principal=cny(90_000)))
     assert await h.scalar("SELECT outstanding_principal_fen FROM case_loans") == 90_000
 
+
+async def test_a_reversal_is_taken_off_the_promise_its_payment_counted_toward(
+    harness: Harness,
+) -> None:
+    h = harness
+    handlers = CollectionEventHandlers(h.clock)
+    case = await _setup(h, handlers)
+    # R0 is paid on D0 and reported before the promise is taken later that day: it counted
+    # toward no promise, so its reversal leaves the promise's 5,000 paid alone.
+    await _post(h, handlers, "R0", 6_000, D0)
+    p = await _promise(h, case)
+    await _post(h, handlers, "R2", 5_000, D0 + dt.timedelta(days=1))
+    await _post(h, handlers, "R0", 6_000, D0, reversed_=True)
+    assert (await _get(h, p.promise_id)).paid_amount.minor_units == 5_000
+    # A repayment recorded before the promise link existed (migration 0006) is charged, as
+    # before, to the promise whose window holds its value date.
+    await _post(h, handlers, "R3", 1_000, D0 + dt.timedelta(days=1))
+    assert (await _get(h, p.promise_id)).paid_amount.minor_units == 6_000
+    async with h.engine.begin() as conn:
+        await conn.execute(text(
+            "UPDATE case_recoveries SET counted_toward_promise_id = NULL,"
+            " counted_toward_recorded = false WHERE repayment_id = 'R3'"))
+    await _post(h, handlers, "R3", 1_000, D0 + dt.timedelta(days=1), reversed_=True)
+    assert (await _get(h, p.promise_id)).paid_amount.minor_units == 5_000
+

@@ -271,6 +271,10 @@ case_recoveries = Table(
     Column("amount_fen", BigInteger, nullable=False),
     Column("value_date", Date, nullable=False),
     Column("recorded_at", _TS, nullable=False),
+    # The promise a posted repayment counted toward (NULL: none), so its reversal is charged to
+    # that one; counted_toward_recorded is false on rows from before migration 0006 (unknown).
+    Column("counted_toward_promise_id", UUID(as_uuid=True), nullable=True),
+    Column("counted_toward_recorded", Boolean, nullable=False, server_default=text("false")),
     ForeignKeyConstraint(["case_id"], ["cases.case_id"], name="fk_case_recoveries_case_id_cases"),
     Index("ix_case_recoveries_case_id", "case_id", "value_date"),
 )

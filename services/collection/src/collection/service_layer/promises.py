@@ -233,6 +233,7 @@ async def on_repayment(
                 amount_fen=signed,
                 value_date=value_date,
                 recorded_at=change.now,
+                counted_toward_recorded=not reversed_,
             )
             .on_conflict_do_nothing()
             .returning(case_recoveries.c.repayment_id)
@@ -243,6 +244,20 @@ async def on_repayment(
     await repo.bump_version(
         conn, case_row.case_id, change.now, recovered_fen=cases.c.recovered_fen + signed
     )
+    if reversed_:
+        posted = (
+            await conn.execute(
+                select(case_recoveries.c.counted_toward_promise_id,
+                       case_recoveries.c.counted_toward_recorded)
+                .where(case_recoveries.c.repayment_id == repayment_id,
+                       case_recoveries.c.movement == "POSTED")
+            )
+        ).first()
+        if posted is not None and posted.counted_toward_recorded:
+            # Known: taken off the promise the payment counted toward, and no other.
+            if posted.counted_toward_promise_id is not None:
+                await _reverse_toward(change, posted.counted_toward_promise_id, signed, zone)
+            return
     covering = and_(
         promises_to_pay.c.case_id == case_row.case_id,
         or_(promises_to_pay.c.loan_id.is_(None), promises_to_pay.c.loan_id == loan_id),
@@ -267,6 +282,8 @@ async def on_repayment(
         broken = await _promise_whose_window_holds(
             conn, covering, PromiseState.BROKEN, value_date, zone)
         if broken is not None:
+            if not reversed_:
+                await _count_toward(conn, repayment_id, broken.promise_id)
             await _paid_within_window_after_break(change, broken, signed)
         return
     deadline = promise.promised_date + dt.timedelta(days=promise.grace_days)
@@ -274,6 +291,8 @@ async def on_repayment(
         # Paid after the window closed: the promise was broken, whatever arrives now.
         await _resolve(change, promise, PromiseState.BROKEN, promise.paid_fen)
         return
+    if not reversed_:
+        await _count_toward(conn, repayment_id, promise.promise_id)
     paid = max(0, promise.paid_fen + signed)
     outcome = promise_outcome(
         amount_fen=promise.amount_fen, paid_fen=paid, threshold=Decimal(promise.threshold),
@@ -286,6 +305,42 @@ async def on_repayment(
             update(promises_to_pay)
             .where(promises_to_pay.c.promise_id == promise.promise_id)
             .values(paid_fen=paid)
+        )
+
+
+async def _count_toward(conn: Any, repayment_id: str, promise_id: uuid.UUID) -> None:
+    await conn.execute(
+        update(case_recoveries)
+        .where(case_recoveries.c.repayment_id == repayment_id,
+               case_recoveries.c.movement == "POSTED")
+        .values(counted_toward_promise_id=promise_id)
+    )
+
+
+async def _reverse_toward(
+    change: Change, promise_id: uuid.UUID, signed: int, zone: dt.tzinfo
+) -> None:
+    """The reversal of a payment that counted toward ``promise_id``, whatever state it is in:
+    open, it is simply paid less; kept, see :func:`_kept_payment_reversed`; broken, what was
+    paid within its window goes down (:func:`_paid_within_window_after_break`)."""
+    promise = (
+        await change.conn.execute(
+            select(promises_to_pay)
+            .where(promises_to_pay.c.promise_id == promise_id)
+            .with_for_update()
+        )
+    ).first()
+    if promise is None:
+        return
+    if promise.state == PromiseState.KEPT.value:
+        await _kept_payment_reversed(change, promise, signed, zone)
+    elif promise.state == PromiseState.BROKEN.value:
+        await _paid_within_window_after_break(change, promise, signed)
+    else:
+        await change.conn.execute(
+            update(promises_to_pay)
+            .where(promises_to_pay.c.promise_id == promise_id)
+            .values(paid_fen=max(0, promise.paid_fen + signed))
         )
 
 
