@@ -417,7 +417,8 @@ async def _paid_within_window_after_break(change: Change, promise: Any, signed: 
     break made is undone when still the case's latest (see ``undo_escalation``).
 
     Idempotent under redelivery: the caller reaches here only for a repayment not yet
-    recorded in ``case_recoveries``, and a KEPT promise is never selected again."""
+    recorded in ``case_recoveries``, and a KEPT promise is selected again only by the reversal
+    of a payment in its window (``_kept_payment_reversed``)."""
     paid = max(0, promise.paid_fen + signed)
     required = promise_required_fen(promise.amount_fen, Decimal(promise.threshold))
     if signed < 0 or paid < required:
