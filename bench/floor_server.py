@@ -60,6 +60,8 @@ BATCH_LIMIT = 256
 FLUSHERS = 4
 
 Work = Callable[[int, bytes], Awaitable[bool]]
+# The loop keeps only weak references to tasks: the flushers live here while the server runs.
+_FLUSHERS_RUNNING: set[asyncio.Task[None]] = set()
 
 
 def single_call_work(pool: asyncpg.Pool, mode: str) -> Work:
@@ -125,7 +127,9 @@ def batched_work(pool: asyncpg.Pool, mode: str) -> Work:
                 if not future.done():
                     future.set_result(key in written)
 
-    tasks = [asyncio.get_running_loop().create_task(flusher()) for _ in range(FLUSHERS)]
+    _FLUSHERS_RUNNING.update(
+        asyncio.get_running_loop().create_task(flusher()) for _ in range(FLUSHERS)
+    )
 
     async def work(key: int, request: bytes) -> bool:
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
@@ -133,7 +137,6 @@ def batched_work(pool: asyncpg.Pool, mode: str) -> Work:
         wake.set()
         return await future
 
-    work.flushers = tasks  # type: ignore[attr-defined] - kept alive with the handler
     return work
 
 

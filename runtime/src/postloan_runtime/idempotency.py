@@ -357,9 +357,9 @@ async def run_idempotent(
         )
         if row is not None:
             return _replay(
-            row, method=method, fingerprint=fingerprint, request=request,
-            response_type=response_type,
-        )
+                row, method=method, fingerprint=fingerprint, request=request,
+                response_type=response_type,
+            )
         savepoint = await conn.begin_nested()
         try:
             response = await effect(conn)

@@ -36,29 +36,12 @@ async def test_payments_dated_before_the_promise_do_not_count_toward_it(
     h = harness
     handlers = CollectionEventHandlers(h.clock)
     case = await _setup(h, handlers)
-    promise = (await h.promises.RecordPromiseToPay(
-        c.RecordPromiseToPayRequest(
-            request_id=request_id(), case_id=case.case_id, amount=cny(10_000),
-            promised_date=day(D0 + dt.timedelta(days=3)), grace_days=2,
-            threshold_percentage=money_pb2.DecimalValue(value="0.9000")),
-        metadata=h.metadata)).promise
+    promise = await _promise(h, case, threshold="0.9000")
 
     async def post(repayment_id: str, fen: int, value_date: dt.date, *,
                    reversed_: bool = False) -> r.PromiseToPay:
-        async with h.engine.begin() as conn:
-            if reversed_:
-                await handlers.repayment_reversed(conn, envelope(), mon.RepaymentReversed(
-                    repayment_id=repayment_id, loan_id="PP-L", borrower_id="PP-B",
-                    amount=cny(fen), value_date=day(value_date), bucket="M1", days_past_due=5,
-                    overdue_amount=cny(10_000)))
-            else:
-                await handlers.repayment_posted(conn, envelope(), mon.RepaymentPosted(
-                    repayment_id=repayment_id, loan_id="PP-L", borrower_id="PP-B",
-                    amount=cny(fen), value_date=day(value_date), bucket="M1", days_past_due=5,
-                    overdue_amount=cny(1_000)))
-        return (await h.promises.GetPromiseToPay(
-            c.GetPromiseToPayRequest(promise_id=promise.promise_id), metadata=h.metadata
-        )).promise
+        await _post(h, handlers, repayment_id, fen, value_date, reversed_=reversed_)
+        return await _get(h, promise.promise_id)
 
     # Paid the day before the promise, reported after it: not the promise being kept.
     early = await post("PP-R1", 9_000, D0 - dt.timedelta(days=1))
@@ -98,19 +81,20 @@ async def _promise(h, case, amount=10_000, promised=None, grace=2, threshold="1"
         metadata=h.metadata)).promise
 
 
-async def _post(h, handlers, repayment_id, fen, value_date, reversed_=False):
-    money = cny(fen)
+async def _post(h, handlers, repayment_id, fen, value_date, reversed_=False, **fields):
+    """A repayment (or its reversal) of loan PP-L through the handlers; ``fields`` go into the
+    event as they are (principal_paid, outstanding_principal)."""
     async with h.engine.begin() as conn:
         if reversed_:
             await handlers.repayment_reversed(conn, envelope(), mon.RepaymentReversed(
                 repayment_id=repayment_id, loan_id="PP-L", borrower_id="PP-B",
-                amount=money, value_date=day(value_date), bucket="M1", days_past_due=5,
-                overdue_amount=cny(10_000)))
+                amount=cny(fen), value_date=day(value_date), bucket="M1", days_past_due=5,
+                overdue_amount=cny(10_000), **fields))
         else:
             await handlers.repayment_posted(conn, envelope(), mon.RepaymentPosted(
                 repayment_id=repayment_id, loan_id="PP-L", borrower_id="PP-B",
-                amount=money, value_date=day(value_date), bucket="M1", days_past_due=5,
-                overdue_amount=cny(1_000)))
+                amount=cny(fen), value_date=day(value_date), bucket="M1", days_past_due=5,
+                overdue_amount=cny(1_000), **fields))
 
 
 async def _get(h, promise_id):
@@ -180,21 +164,14 @@ async def test_a_reversal_restores_the_outstanding_principal_the_event_states(
     h = harness
     handlers = CollectionEventHandlers(h.clock)
     await _setup(h, handlers)  # 900 yuan of principal outstanding
-    async with h.engine.begin() as conn:
-        await handlers.repayment_posted(conn, envelope(), mon.RepaymentPosted(
-            repayment_id="R1", loan_id="PP-L", borrower_id="PP-B", amount=cny(60_000),
-            principal_paid=cny(50_000), value_date=day(D0), bucket="M1", days_past_due=5,
-            overdue_amount=cny(0)))
+    await _post(h, handlers, "R1", 60_000, D0, principal_paid=cny(50_000))
     assert await h.scalar("SELECT outstanding_principal_fen FROM case_loans") == 40_000
     # A producer before the field leaves the figure as it was; one with it restores it (the
     # bounced payment's principal is owed again), which the tiering's risk segment reads.
     await _post(h, handlers, "R1", 60_000, D0, reversed_=True)
     assert await h.scalar("SELECT outstanding_principal_fen FROM case_loans") == 40_000
-    async with h.engine.begin() as conn:
-        await handlers.repayment_reversed(conn, envelope(), mon.RepaymentReversed(
-            repayment_id="R1", loan_id="PP-L", borrower_id="PP-B", amount=cny(60_000),
-            value_date=day(D0), bucket="M1", days_past_due=5, overdue_amount=cny(10_000),
-            outstanding_principal=cny(90_000)))
+    await _post(h, handlers, "R1", 60_000, D0, reversed_=True,
+                outstanding_principal=cny(90_000))
     assert await h.scalar("SELECT outstanding_principal_fen FROM case_loans") == 90_000
 
 

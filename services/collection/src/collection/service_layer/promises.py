@@ -301,11 +301,16 @@ async def on_repayment(
     if outcome is PromiseState.KEPT:
         await _resolve(change, promise, PromiseState.KEPT, paid)
     else:
-        await conn.execute(
-            update(promises_to_pay)
-            .where(promises_to_pay.c.promise_id == promise.promise_id)
-            .values(paid_fen=paid)
-        )
+        await _set_paid(conn, promise.promise_id, paid)
+
+
+async def _set_paid(conn: Any, promise_id: uuid.UUID, paid_fen: int) -> None:
+    """What has been paid toward the promise so far (its state unchanged)."""
+    await conn.execute(
+        update(promises_to_pay)
+        .where(promises_to_pay.c.promise_id == promise_id)
+        .values(paid_fen=paid_fen)
+    )
 
 
 async def _count_toward(conn: Any, repayment_id: str, promise_id: uuid.UUID) -> None:
@@ -337,11 +342,7 @@ async def _reverse_toward(
     elif promise.state == PromiseState.BROKEN.value:
         await _paid_within_window_after_break(change, promise, signed)
     else:
-        await change.conn.execute(
-            update(promises_to_pay)
-            .where(promises_to_pay.c.promise_id == promise_id)
-            .values(paid_fen=max(0, promise.paid_fen + signed))
-        )
+        await _set_paid(change.conn, promise_id, max(0, promise.paid_fen + signed))
 
 
 async def _promise_whose_window_holds(
@@ -377,11 +378,7 @@ async def _kept_payment_reversed(
     paid = max(0, promise.paid_fen + signed)
     required = promise_required_fen(promise.amount_fen, Decimal(promise.threshold))
     if paid >= required:
-        await change.conn.execute(
-            update(promises_to_pay)
-            .where(promises_to_pay.c.promise_id == promise.promise_id)
-            .values(paid_fen=paid)
-        )
+        await _set_paid(change.conn, promise.promise_id, paid)
         return
     today = change.now.astimezone(zone).date()
     deadline = promise.promised_date + dt.timedelta(days=promise.grace_days)
@@ -422,11 +419,7 @@ async def _paid_within_window_after_break(change: Change, promise: Any, signed: 
     paid = max(0, promise.paid_fen + signed)
     required = promise_required_fen(promise.amount_fen, Decimal(promise.threshold))
     if signed < 0 or paid < required:
-        await change.conn.execute(
-            update(promises_to_pay)
-            .where(promises_to_pay.c.promise_id == promise.promise_id)
-            .values(paid_fen=paid)
-        )
+        await _set_paid(change.conn, promise.promise_id, paid)
         return
     # Dated no earlier than the break it corrects (the handler's date is the value date).
     late = Change(change.conn, change.now, max(change.business_date, promise.resolved_on),

@@ -13,6 +13,8 @@ from datetime import date
 from decimal import ROUND_DOWN, Decimal
 from typing import Final
 
+from postloan_runtime.lending import add_months
+
 REVOLVING_TYPES: Final = frozenset({"R1", "R2", "R4"})
 # Applications for new credit are hard inquiries; post-loan management, guarantee reviews and
 # the person's own queries are not (PBOC practice for 多头借贷 counts).
@@ -118,15 +120,7 @@ class RiskFeatures:
 
 def months_before(day: date, months: int) -> date:
     """The same day ``months`` earlier, clamped to the month's last day."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    month += 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover
+    return add_months(day, -months)
 
 
 def whole_months_between(start: date, end: date) -> int:
@@ -134,7 +128,7 @@ def whole_months_between(start: date, end: date) -> int:
     month is complete on its anniversary clamped to the month's end, as :func:`months_before`
     clamps (opened 2020-02-29: twelve months on 2021-02-28)."""
     months = (end.year - start.year) * 12 + (end.month - start.month)
-    if months > 0 and months_before(start, -months) > end:
+    if months > 0 and add_months(start, months) > end:
         months -= 1
     return max(months, 0)
 

@@ -103,6 +103,11 @@ class LoanSnapshot:
     restructured_at: tuple[dt.datetime, ...]
     installments: tuple[LoanInstallment, ...]
 
+    @property
+    def whole_principal_overdue(self) -> bool:
+        """All principal still owed is overdue (a matured loan): nothing is left to extend."""
+        return 0 < self.outstanding_principal_fen <= self.overdue_principal_fen
+
     def restructurings_since(self, since: dt.datetime) -> int:
         return sum(1 for at in self.restructured_at if at >= since)
 
@@ -189,8 +194,7 @@ class PlanTerms:
         """Periods of the new schedule: the remaining future periods (at least 1), plus the
         extension, and at least the re-installment periods; just those when re-installment
         takes the whole principal (all of it overdue), as :func:`price_plan` builds it."""
-        whole_principal_overdue = 0 < loan.outstanding_principal_fen <= loan.overdue_principal_fen
-        if self.has(PlanType.REINSTALLMENT) and whole_principal_overdue:
+        if self.has(PlanType.REINSTALLMENT) and loan.whole_principal_overdue:
             return self.reinstallment_periods
         term = max(len(loan.future_installments(effective_date)), 1)
         if self.has(PlanType.TERM_EXTENSION):
@@ -207,7 +211,7 @@ def check_extension_has_a_term(terms: PlanTerms, loan: LoanSnapshot) -> None:
     unseen. Refused, saying so; re-install over more periods instead."""
     if not (terms.has(PlanType.TERM_EXTENSION) and terms.has(PlanType.REINSTALLMENT)):
         return
-    if 0 < loan.outstanding_principal_fen <= loan.overdue_principal_fen:
+    if loan.whole_principal_overdue:
         raise FailedPrecondition(
             Reasons.NOTHING_TO_EXTEND,
             "all principal is overdue: re-installment sets the new term, an extension adds "
