@@ -15,7 +15,7 @@ from sqlalchemy import text
 from credit_inquiry.adapters.repository import ConsentRepository
 from credit_inquiry.domain.consent import ConsentState
 from postloan.credit_inquiry.v1 import credit_inquiry_pb2 as ci
-from postloan.credit_inquiry.v1 import events_pb2
+from postloan.credit_inquiry.v1 import events_pb2, report_pb2
 from postloan.credit_inquiry.v1 import resources_pb2 as res
 from postloan_runtime.grpc_errors import decode_error
 
@@ -524,6 +524,25 @@ async def test_reuse_never_serves_sections_the_current_consent_does_not_cover(
     wide = await h.onboard("b-51")
     first = await h.inquire("b-51", wide.consent_id, purpose=PRE_LOAN)
     assert first.outcome == res.INQUIRY_OUTCOME_REPORT_RETRIEVED
+    # Full scope: nothing is unavailable for want of authorization. Revolving utilization is
+    # when this synthetic file holds no open revolving credit (no limit, nothing owed).
+    full = (
+        await h.inquiries.GetReport(
+            ci.GetReportRequest(report_id=first.report_id, access_reason="review"),
+            metadata=h.metadata,
+        )
+    ).report
+    revolving = [
+        a for a in full.credit_accounts
+        if a.account_type in (report_pb2.CREDIT_ACCOUNT_TYPE_REVOLVING_LINE,
+                              report_pb2.CREDIT_ACCOUNT_TYPE_REVOLVING_LOAN,
+                              report_pb2.CREDIT_ACCOUNT_TYPE_CREDIT_CARD)
+        and a.status not in (report_pb2.CREDIT_ACCOUNT_STATUS_CLOSED,
+                             report_pb2.CREDIT_ACCOUNT_STATUS_TRANSFERRED)
+    ]
+    no_revolving_credit = not any(
+        a.credit_limit_or_principal.minor_units or a.balance.minor_units for a in revolving
+    )
     await h.revoke(wide.consent_id)
     h.clock.advance(days=1)
     narrow = await h.grant("b-51", purposes=[POST_LOAN], sections=[res.REPORT_SECTION_SUMMARY])
@@ -542,7 +561,9 @@ async def test_reuse_never_serves_sections_the_current_consent_does_not_cover(
     assert features and set(features.values()) == {None}
     every = [f.name for f in res.RiskFeatures.DESCRIPTOR.fields][:-1]
     assert list(second.risk_features.unavailable_features) == every
-    assert list(first.risk_features.unavailable_features) == []
+    assert list(first.risk_features.unavailable_features) == (
+        ["revolving_utilization"] if no_revolving_credit else []
+    )
     assert list(second.score.reason_codes) == []
     report = (
         await h.inquiries.GetReport(
